@@ -1,0 +1,1 @@
+"""ISSI audit records, evidence files and the fee schedule."""

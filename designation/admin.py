@@ -1,0 +1,81 @@
+"""Django admin for program admins: organisations and dated program-rule versions."""
+
+from django.contrib import admin
+
+from designation.models import (
+    CspEnrollment,
+    Location,
+    Membership,
+    Organization,
+    ProgramRules,
+    SolutionsPartnerDesignation,
+    SupportContract,
+)
+
+
+class LocationInline(admin.TabularInline):
+    model = Location
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class SolutionsPartnerInline(admin.TabularInline):
+    model = SolutionsPartnerDesignation
+    extra = 0
+
+
+class CspInline(admin.TabularInline):
+    model = CspEnrollment
+    extra = 0
+
+
+class SupportContractInline(admin.TabularInline):
+    model = SupportContract
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["legal_name", "partner_id", "country", "in_good_standing"]
+    search_fields = ["legal_name", "partner_id"]
+    list_filter = ["country", "in_good_standing"]
+    inlines = [
+        MembershipInline,
+        LocationInline,
+        SolutionsPartnerInline,
+        CspInline,
+        SupportContractInline,
+    ]
+
+
+@admin.register(ProgramRules)
+class ProgramRulesAdmin(admin.ModelAdmin):
+    """Saving a change stores a new dated version; earlier versions stay as they were."""
+
+    list_display = [
+        "effective_from",
+        "case_rate_target",
+        "csat_minimum",
+        "capability_minimum_total",
+        "capability_minimum_dimension",
+        "incentive_quota",
+        "unified_generally_available",
+        "created_at",
+        "created_by",
+    ]
+    readonly_fields = ["created_at", "created_by"]
+    save_as = True
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = None  # never overwrite a version that decisions may have quoted
+        obj._state.adding = True
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

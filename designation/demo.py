@@ -1,0 +1,114 @@
+"""Demo organisations and users (idempotent: natural keys, get_or_create, nothing overwritten)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group, User
+
+from designation.models import (
+    AUDITORS,
+    PROGRAM_ADMINS,
+    REVIEWERS,
+    CspEnrollment,
+    Membership,
+    Organization,
+    SolutionsPartnerDesignation,
+    SupportContract,
+)
+from designation.rules import CspKind, SolutionArea, SupportPlan
+
+DEMO_PASSWORD = "designation-demo"  # noqa: S105 (documented demo sign-in)
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    username: str
+    partner_id: str
+    legal_name: str
+    country: str
+    csp_kind: str = CspKind.DIRECT_BILL
+    support_ends_in_days: int = 300
+    area: str = SolutionArea.MODERN_WORK
+
+
+DEMO_ORGS = [
+    DemoOrg("contoso", "1000001", "Contoso Support", "US"),
+    DemoOrg("litware", "1000002", "Litware", "GB", csp_kind=CspKind.INDIRECT_RESELLER),
+    DemoOrg("adatum", "1000003", "Adatum", "DE", support_ends_in_days=-10),
+]
+
+
+def demo_user(username: str, *, email_domain: str = "example.com", **extra) -> User:
+    """A demo user with the documented password, created once."""
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@{email_domain}", **extra}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def demo_organization(spec: DemoOrg, today: date) -> Organization:
+    """A demo organisation with its prerequisite facts and its partner admin."""
+    org, created = Organization.objects.get_or_create(
+        partner_id=spec.partner_id,
+        defaults={
+            "legal_name": spec.legal_name,
+            "country": spec.country,
+            "in_good_standing": True,
+            "partner_center_registered": True,
+            "tax_billing_on_file": True,
+            "code_of_conduct_accepted_on": today - relativedelta(years=1),
+            "representative_attested": True,
+        },
+    )
+    if created:
+        SolutionsPartnerDesignation.objects.create(
+            organization=org,
+            area=spec.area,
+            attained_on=today - relativedelta(months=6),
+            anniversary_on=today + relativedelta(months=6),
+            performance_points=30,
+            skilling_points=25,
+            customer_success_points=25,
+        )
+        CspEnrollment.objects.create(
+            organization=org, kind=spec.csp_kind, enrolled_on=today - relativedelta(years=2)
+        )
+        SupportContract.objects.create(
+            organization=org,
+            plan=SupportPlan.PSFP,
+            starts_on=today - relativedelta(years=1),
+            ends_on=today + timedelta(days=spec.support_ends_in_days),
+        )
+    admin = demo_user(spec.username, first_name=spec.legal_name.split()[0], last_name="Admin")
+    Membership.objects.get_or_create(
+        user=admin, organization=org, defaults={"role": Membership.Role.ADMIN}
+    )
+    return org
+
+
+def seed(today: date) -> list[tuple[str, str]]:
+    """Create the demo data; return (username, what they are) for every demo sign-in."""
+    sign_ins = []
+    for spec in DEMO_ORGS:
+        demo_organization(spec, today)
+        sign_ins.append((spec.username, f"partner admin of {spec.legal_name}"))
+    contoso = Organization.objects.get(partner_id="1000001")
+    member = demo_user("contoso-member", first_name="Contoso", last_name="Reader")
+    Membership.objects.get_or_create(
+        user=member, organization=contoso, defaults={"role": Membership.Role.MEMBER}
+    )
+    sign_ins.append(("contoso-member", "partner member of Contoso Support (read only)"))
+    for username, group, label in [
+        ("reviewer", REVIEWERS, "Microsoft reviewer"),
+        ("auditor", AUDITORS, "ISSI auditor"),
+    ]:
+        demo_user(username, email_domain="example.org").groups.add(Group.objects.get(name=group))
+        sign_ins.append((username, label))
+    admin = demo_user("admin", is_staff=True, is_superuser=True)
+    admin.groups.add(Group.objects.get(name=PROGRAM_ADMINS))
+    sign_ins.append(("admin", "program admin (Django admin at /admin/)"))
+    return sign_ins

@@ -1,0 +1,87 @@
+"""Forms partner admins use to keep their prerequisite facts current."""
+
+from django import forms
+
+from designation.models import (
+    CspEnrollment,
+    Organization,
+    SolutionsPartnerDesignation,
+    SupportContract,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AccountFactsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "legal_name",
+            "country",
+            "in_good_standing",
+            "partner_center_registered",
+            "tax_billing_on_file",
+            "code_of_conduct_accepted_on",
+            "representative_attested",
+        ]
+        widgets = {"code_of_conduct_accepted_on": DateInput()}
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].upper()
+
+
+class SolutionsPartnerForm(forms.ModelForm):
+    class Meta:
+        model = SolutionsPartnerDesignation
+        fields = [
+            "area",
+            "attained_on",
+            "anniversary_on",
+            "performance_points",
+            "skilling_points",
+            "customer_success_points",
+        ]
+        widgets = {"attained_on": DateInput(), "anniversary_on": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        attained, anniversary = data.get("attained_on"), data.get("anniversary_on")
+        if attained and anniversary and anniversary <= attained:
+            self.add_error(
+                "anniversary_on", "The anniversary date must be after the attainment date."
+            )
+        return data
+
+
+class CspEnrollmentForm(forms.ModelForm):
+    class Meta:
+        model = CspEnrollment
+        fields = ["kind", "enrolled_on", "ended_on"]
+        widgets = {"enrolled_on": DateInput(), "ended_on": DateInput()}
+        labels = {"kind": "CSP enrollment type", "ended_on": "Ended on (leave empty if current)"}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("enrolled_on"), data.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", "The end date cannot be before the enrollment date.")
+        return data
+
+
+class SupportContractForm(forms.ModelForm):
+    class Meta:
+        model = SupportContract
+        fields = ["plan", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The contract cannot end before it starts.")
+        return data

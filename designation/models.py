@@ -1,0 +1,296 @@
+"""Organisations, their people and the facts the prerequisites are checked against."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from designation import rules as prerequisite_rules
+
+REVIEWERS = "Microsoft reviewer"
+AUDITORS = "ISSI auditor"
+PROGRAM_ADMINS = "Program admin"
+STAFF_GROUPS = (REVIEWERS, AUDITORS, PROGRAM_ADMINS)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganizationQuerySet":
+        """The organisations `user` may see: their own; all for reviewers and program admins."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.groups.filter(name__in=(REVIEWERS, PROGRAM_ADMINS)).exists():
+            return self.all()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Organization(models.Model):
+    """A partner global account (PGA): the organisation that earns the designation."""
+
+    partner_id = models.CharField(
+        "partner ID",
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{5,12}$", "A partner ID is 5 to 12 digits.")],
+        help_text="PartnerOne / MPN ID.",
+    )
+    legal_name = models.CharField(max_length=200)
+    country = models.CharField(
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO country code.")],
+        help_text="ISO 3166-1 alpha-2, e.g. US.",
+    )
+    in_good_standing = models.BooleanField(
+        "account in good standing", default=False, help_text="AI Cloud Partner Program account."
+    )
+    partner_center_registered = models.BooleanField(
+        "Partner Center registration current", default=False
+    )
+    tax_billing_on_file = models.BooleanField("valid tax ID and billing information", default=False)
+    code_of_conduct_accepted_on = models.DateField(
+        "Partner Code of Conduct accepted on", null=True, blank=True
+    )
+    representative_attested = models.BooleanField(
+        "applicant attests authority to represent the organisation", default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name", "id"]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def prerequisite_facts(self) -> prerequisite_rules.AccountFacts:
+        """The facts the prerequisites are evaluated on (uses prefetched relations when present)."""
+        return prerequisite_rules.AccountFacts(
+            in_good_standing=self.in_good_standing,
+            partner_center_registered=self.partner_center_registered,
+            tax_billing_on_file=self.tax_billing_on_file,
+            code_of_conduct_accepted_on=self.code_of_conduct_accepted_on,
+            representative_attested=self.representative_attested,
+            solutions_partner=tuple(d.as_fact() for d in self.solutions_partner_designations.all()),
+            csp=tuple(c.as_fact() for c in self.csp_enrollments.all()),
+            support_contracts=tuple(s.as_fact() for s in self.support_contracts.all()),
+        )
+
+
+class Location(models.Model):
+    """A partner location account (PLA); the PGA decides which locations show the badge."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(max_length=200)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(
+        max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO code.")]
+    )
+    shows_badge = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class Membership(models.Model):
+    """A user's role in one organisation."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Partner admin"
+        MEMBER = "member", "Partner member"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_role_per_org")
+        ]
+        ordering = ["organization__legal_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.organization}"
+
+
+class SolutionsPartnerDesignation(models.Model):
+    """A Solutions Partner designation the organisation holds in one of the six areas."""
+
+    Area = prerequisite_rules.SolutionArea
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="solutions_partner_designations"
+    )
+    area = models.CharField(max_length=40, choices=[(a.value, a.label) for a in Area])
+    attained_on = models.DateField()
+    anniversary_on = models.DateField(help_text="Active up to and including this date.")
+    performance_points = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    skilling_points = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    customer_success_points = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["area", "-attained_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anniversary_on__gt=models.F("attained_on")),
+                name="anniversary_after_attainment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Solutions Partner for {self.get_area_display()}"
+
+    def as_fact(self) -> prerequisite_rules.SolutionsPartnerFact:
+        return prerequisite_rules.SolutionsPartnerFact(
+            area=self.area,
+            attained_on=self.attained_on,
+            anniversary_on=self.anniversary_on,
+            performance_points=self.performance_points,
+            skilling_points=self.skilling_points,
+            customer_success_points=self.customer_success_points,
+        )
+
+
+class CspEnrollment(models.Model):
+    """The organisation's Cloud Solution Provider enrollment."""
+
+    Kind = prerequisite_rules.CspKind
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="csp_enrollments"
+    )
+    kind = models.CharField(max_length=20, choices=[(k.value, k.label) for k in Kind])
+    enrolled_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-enrolled_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("enrolled_on")),
+                name="csp_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"CSP {self.get_kind_display()}"
+
+    def as_fact(self) -> prerequisite_rules.CspFact:
+        return prerequisite_rules.CspFact(
+            kind=self.kind, enrolled_on=self.enrolled_on, ended_on=self.ended_on
+        )
+
+
+class SupportContract(models.Model):
+    """A partner support contract (ASfP, PSfP or Unified for Partners)."""
+
+    Plan = prerequisite_rules.SupportPlan
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="support_contracts"
+    )
+    plan = models.CharField(max_length=10, choices=[(p.value, p.label) for p in Plan])
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["-ends_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_plan_display()} {self.starts_on:%Y-%m-%d} to {self.ends_on:%Y-%m-%d}"
+
+    def as_fact(self) -> prerequisite_rules.SupportContractFact:
+        return prerequisite_rules.SupportContractFact(
+            plan=self.plan, starts_on=self.starts_on, ends_on=self.ends_on
+        )
+
+
+class ProgramRulesQuerySet(models.QuerySet):
+    def in_force(self, on: date) -> "ProgramRules":
+        """The version of the program rules in force on `on` (latest effective on or before it)."""
+        found = self.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
+        if found is None:
+            raise ProgramRules.DoesNotExist(
+                f"No program rules are in force on {on.isoformat()}: the program had not started."
+            )
+        return found
+
+
+class ProgramRules(models.Model):
+    """One dated version of the program's rules; a change is a new version, never an edit."""
+
+    effective_from = models.DateField(help_text="In force from this day until the next version.")
+    case_rate_target = models.DecimalField(
+        "case-rate target (maximum cases per USD 1M)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("20.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    csat_minimum = models.DecimalField(
+        "CSAT minimum score",
+        max_digits=2,
+        decimal_places=1,
+        default=Decimal("4.0"),
+        validators=[MinValueValidator(Decimal("1.0")), MaxValueValidator(Decimal("5.0"))],
+    )
+    capability_minimum_total = models.PositiveSmallIntegerField(
+        "capability minimum total (%)", default=70, validators=[MaxValueValidator(100)]
+    )
+    capability_minimum_dimension = models.PositiveSmallIntegerField(
+        "capability minimum per dimension (%)", default=50, validators=[MaxValueValidator(100)]
+    )
+    performance_window_days = models.PositiveSmallIntegerField(default=30)
+    designation_validity_years = models.PositiveSmallIntegerField(default=1)
+    capability_validity_years = models.PositiveSmallIntegerField(default=2)
+    csat_validity_years = models.PositiveSmallIntegerField(default=1)
+    renewal_opens_days_before = models.PositiveSmallIntegerField(default=60)
+    renewal_closes_days_after = models.PositiveSmallIntegerField(default=30)
+    incentive_discount_percent = models.PositiveSmallIntegerField(
+        "early-adoption discount on PSfP renewal (%)",
+        default=5,
+        validators=[MaxValueValidator(100)],
+    )
+    incentive_quota = models.PositiveIntegerField(
+        "early-adoption incentive: first N organisations", default=100
+    )
+    unified_generally_available = models.BooleanField(
+        "Unified for Partners accepted as support plan", default=False
+    )
+    note = models.CharField(max_length=500, blank=True, help_text="Why this version was made.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ProgramRulesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "program rules version"
+        verbose_name_plural = "program rules versions"
+        ordering = ["-effective_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"Program rules from {self.effective_from:%Y-%m-%d} (v{self.pk})"

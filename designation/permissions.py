@@ -1,0 +1,48 @@
+"""Who may do what: predicates shared by pages, the API and enrollment transitions."""
+
+import rules
+
+from designation.models import AUDITORS, PROGRAM_ADMINS, REVIEWERS, Membership
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name=REVIEWERS).exists()
+    )
+
+
+@rules.predicate
+def is_auditor(user) -> bool:
+    return user.is_authenticated and user.groups.filter(name=AUDITORS).exists()
+
+
+@rules.predicate
+def is_program_admin(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name=PROGRAM_ADMINS).exists()
+    )
+
+
+def _role_in(user, organization) -> str | None:
+    if not user.is_authenticated or organization is None:
+        return None
+    return (
+        Membership.objects.filter(user=user, organization=organization)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+@rules.predicate
+def is_partner_admin(user, organization) -> bool:
+    return _role_in(user, organization) == Membership.Role.ADMIN
+
+
+@rules.predicate
+def is_partner_member(user, organization) -> bool:
+    return _role_in(user, organization) is not None
+
+
+rules.add_perm("designation.view_organization_data", is_partner_member | is_reviewer)
+rules.add_perm("designation.change_organization_facts", is_partner_admin)

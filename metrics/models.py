@@ -1,0 +1,1 @@
+"""Cases, revenue, monthly rollups and case-rate snapshots."""
