@@ -5,6 +5,7 @@ Unset REDIS_URL: Celery runs tasks in-process (eager, exceptions propagate).
 """
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -100,6 +101,8 @@ TEMPLATES = [
 # --- Database: DATABASE_URL, or the embedded PostgreSQL -------------------------------------
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": _read("DATABASE_URL", env.db_url)}
+    # A Unix socket directory may be given percent-encoded as the host (%2Fvar%2Frun%2Fpostgresql).
+    DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
 else:
