@@ -1,6 +1,8 @@
 """API plumbing shared by every app: pagination and JSON errors a person can act on."""
 
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -21,3 +23,10 @@ def exception_handler(exc, context):
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": " ".join(str(item) for item in response.data)}
     return response
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """`POST username, password` answers `{"token": ...}`; rate-limited per client address."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"

@@ -1,9 +1,18 @@
 """Shared fixtures: users by role and an API client."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.designation import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttle and lockout counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -40,3 +49,18 @@ def reviewer(db):
 @pytest.fixture
 def auditor(db):
     return factories.UserFactory(groups=["ISSI auditor"])
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Every test runs Celery tasks in-process, even when REDIS_URL names a real broker (CI).
+
+    The real-worker tests in tests/metrics switch this off for themselves.
+    """
+    from portal.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
