@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export XDG_RUNTIME_DIR ?= /tmp
 
-.PHONY: run test install lint bench stop clean-db
+.PHONY: run test install lint bench load otp stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: install
 
 bench: install
 	DEBUG=1 $(BIN)/python -m bench
+
+## 50 clients for 30 s on the dashboard and API against gunicorn with production settings.
+load: install
+	DEBUG=1 $(BIN)/python -m bench.load_test
 
 ## Stop the embedded PostgreSQL (it also stops when the last portal process exits normally).
 stop:
