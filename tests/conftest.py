@@ -7,6 +7,25 @@ from rest_framework.test import APIClient
 from tests.designation import factories
 
 
+def pytest_collection_modifyitems(items):
+    """Give every transactional test a serialized rollback.
+
+    A transactional test flushes the database when it ends, which also removes the rows the
+    migrations created (staff groups, program rules, fee schedule); serialized rollback restores
+    them before the next transactional test starts.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = kwargs.get("transaction") or {"live_server", "transactional_db"} & set(
+            fixtures
+        )
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters():
     """Throttle and lockout counters live in the cache: each test starts with none."""
@@ -64,3 +83,14 @@ def celery_eager():
     app.conf.task_eager_propagates = True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def today():
+    """Freeze the clock on the day the factories are built around (2026-11-21, UTC noon)."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 11, 21, 12, tzinfo=datetime.UTC), tick=False):
+        yield factories.TODAY
