@@ -36,7 +36,8 @@ def env_example_variables() -> set[str]:
 
 
 def production_env(**extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    unwanted = ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),

@@ -8,8 +8,45 @@ import pytest
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
-# live_server runs Django in a thread while Playwright's sync API owns an event loop in this one.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_under_playwright():
+    """Playwright's sync API runs an event loop in this thread; the ORM must be allowed here."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def restore_reference_data() -> None:
+    """Put back the rows the migrations create, which a transactional test's flush removes.
+
+    (Serialized rollback cannot do it here: under Playwright's event loop Django hands the test a
+    different connection object than the one holding the serialized snapshot.)
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    migration_data = {
+        ("designation", "0002_default_program_rules_and_groups"): "create",
+    }
+    from importlib import import_module
+
+    for (app_label, name), function in migration_data.items():
+        module = import_module(f"{app_label}.migrations.{name}")
+        getattr(module, function)(apps, connection.schema_editor())
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data of `seed_demo`, on top of the reference data."""
+    from django.core.management import call_command
+
+    restore_reference_data()
+    call_command("seed_demo")
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,10 @@
 """The portal in real Chromium: sign-in, the prerequisite checklist, field errors."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def test_partner_signs_in_and_sees_the_prerequisite_checklist(page, live_server, demo, screenshot):
