@@ -1,1 +1,283 @@
-"""ISSI audit records, evidence files and the fee schedule."""
+"""ISSI audit records, evidence files and the fee schedule (SPEC sections 4, 6, 7)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pgtrigger
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from assessments import rules as audit_rules
+from designation.models import Enrollment, Organization
+from designation.models.enrollment import ASSESSMENT_STATES
+from designation.permissions import is_auditor, is_program_admin, is_reviewer
+
+
+class Kind(models.TextChoices):
+    PERFORMANCE = audit_rules.PERFORMANCE, "Performance assessment"
+    CSAT = audit_rules.CSAT, "Customer success survey (CSAT)"
+    CAPABILITY = audit_rules.CAPABILITY, "Capability assessment"
+
+
+class FeeScheduleQuerySet(models.QuerySet):
+    def in_force(self, kind: str, on: date) -> "FeeSchedule":
+        """The fee for `kind` in force on `on` (latest effective on or before it)."""
+        found = (
+            self.filter(kind=kind, effective_from__lte=on)
+            .order_by("-effective_from", "-id")
+            .first()
+        )
+        if found is None:
+            raise FeeSchedule.DoesNotExist(f"No {kind} fee is in force on {on.isoformat()}.")
+        return found
+
+
+class FeeSchedule(models.Model):
+    """One dated ISSI fee for one kind of assessment attempt; a change is a new row."""
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    effective_from = models.DateField()
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FeeScheduleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "effective_from"], name="one_fee_per_kind_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.display} from {self.effective_from:%Y-%m-%d}"
+
+    @property
+    def display(self) -> str:
+        return audit_rules.format_money(self.amount, self.currency)
+
+
+class SubmittedRecordEdited(pgtrigger.Condition):
+    """A submitted audit record may only be determined (performance); a determined one never
+    changes. Only the determination columns may change on that one step."""
+
+    def __init__(self, *, determination_fields: tuple[str, ...]):
+        self.determination_fields = determination_fields
+
+    def resolve(self, model) -> str:
+        columns = [
+            field.column
+            for field in model._meta.concrete_fields
+            if field.name not in self.determination_fields
+        ]
+        changed = " OR ".join(f'OLD."{c}" IS DISTINCT FROM NEW."{c}"' for c in columns)
+        return (
+            "OLD.\"status\" = 'determined' OR (OLD.\"status\" = 'submitted' AND "
+            f"(NEW.\"status\" <> 'determined' OR {changed}))"
+        )
+
+
+DETERMINATION_FIELDS = (
+    "status",
+    "final_case_rate",
+    "override_reason",
+    "determined_by",
+    "determined_at",
+    "verdict",
+    "judged_against",
+    "valid_until",
+)
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AuditRecordQuerySet":
+        """Reviewers see every audit; auditors theirs and the unclaimed queue; partners theirs."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_reviewer(user) or is_program_admin(user):
+            return self.all()
+        mine = Q(enrollment__organization__memberships__user=user)
+        if is_auditor(user):
+            mine |= Q(auditor=user) | Q(
+                status=AuditRecord.Status.UNASSIGNED,
+                auditor=None,
+                enrollment__state__in=ASSESSMENT_STATES,
+            )
+        return self.filter(pk__in=AuditRecord.objects.filter(mine).values("pk"))
+
+    def current(self) -> "AuditRecordQuerySet":
+        """Records not superseded by a correction."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class AuditRecord(models.Model):
+    """One ISSI assessment attempt; submitted records are never edited, only superseded."""
+
+    Kind = Kind
+
+    class Status(models.TextChoices):
+        UNASSIGNED = "unassigned", "In the ISSI queue"
+        CLAIMED = "claimed", "Claimed by an auditor"
+        SUBMITTED = "submitted", "Submitted"
+        DETERMINED = "determined", "Determined by Microsoft"
+
+    class Verdict(models.TextChoices):
+        PENDING = "", "Pending"
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="audits")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    attempt = models.PositiveSmallIntegerField(help_text="1 for the first attempt, then retakes.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNASSIGNED)
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audits",
+    )
+    created_at = models.DateTimeField(help_text="When its step began.")
+    assigned_on = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    fee_schedule = models.ForeignKey(FeeSchedule, on_delete=models.PROTECT, related_name="+")
+    fee_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    fee_currency = models.CharField(max_length=3)
+    # Performance: the window and the TTM figures frozen the day it started.
+    performance_window_ends_on = models.DateField(null=True, blank=True)
+    frozen_as_of = models.DateField(null=True, blank=True)
+    frozen_window_start = models.DateField(null=True, blank=True)
+    frozen_window_end = models.DateField(null=True, blank=True)
+    frozen_case_volume = models.PositiveIntegerField(null=True, blank=True)
+    frozen_billed_revenue_usd = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    frozen_case_rate = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    validated_case_volume = models.PositiveIntegerField(null=True, blank=True)
+    proposed_case_rate = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    final_case_rate = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    determined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    determined_at = models.DateTimeField(null=True, blank=True)
+    # CSAT.
+    methodology_ok = models.BooleanField(null=True, blank=True)
+    csat_score = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    # Capability: {dimension: 0-100}; the total is their mean.
+    scores = models.JSONField(default=dict, blank=True)
+    capability_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # The outcome and what it was judged against.
+    verdict = models.CharField(max_length=4, choices=Verdict.choices, blank=True, default="")
+    judged_against = models.JSONField(
+        default=dict, blank=True, help_text="Program-rule values (and version id) used."
+    )
+    valid_until = models.DateField(null=True, blank=True, help_text="Last day the pass counts.")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_reason = models.TextField(blank=True)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "kind", "attempt"],
+                condition=Q(supersedes__isnull=True),
+                name="one_record_per_attempt",
+            ),
+            models.CheckConstraint(
+                condition=Q(csat_score__isnull=True)
+                | Q(csat_score__gte=Decimal("1.0"), csat_score__lte=Decimal("5.0")),
+                name="csat_score_from_1_to_5",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="submitted_audit_records_read_only",
+                operation=pgtrigger.Update,
+                condition=SubmittedRecordEdited(determination_fields=DETERMINATION_FIELDS),
+            ),
+            pgtrigger.Protect(
+                name="submitted_audit_records_kept",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition("OLD.\"status\" IN ('submitted', 'determined')"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} attempt {self.attempt} ({self.get_status_display()})"
+
+    @property
+    def organization(self) -> Organization:
+        return self.enrollment.organization
+
+    @property
+    def fee_display(self) -> str:
+        return audit_rules.format_money(self.fee_amount, self.fee_currency)
+
+    @property
+    def passed(self) -> bool | None:
+        return None if not self.verdict else self.verdict == self.Verdict.PASS
+
+
+class ExcludedCase(models.Model):
+    """A case ISSI excluded from the performance volume, with its reason."""
+
+    audit = models.ForeignKey(AuditRecord, on_delete=models.PROTECT, related_name="excluded_cases")
+    case_id = models.CharField(max_length=64)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["case_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "case_id"], name="exclude_a_case_once")
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="excluded_cases_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.reason}"
+
+
+class EvidenceFile(models.Model):
+    """A file supporting an audit, stored under a random name outside the web root."""
+
+    audit = models.ForeignKey(AuditRecord, on_delete=models.PROTECT, related_name="evidence")
+    component = models.CharField(max_length=40, choices=audit_rules.EVIDENCE_COMPONENTS)
+    file = models.FileField(max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["component", "uploaded_at", "id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="evidence_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_component_display()})"

@@ -4,6 +4,9 @@ from django.contrib import admin
 
 from designation.models import (
     CspEnrollment,
+    Designation,
+    Enrollment,
+    IncentiveGrant,
     Location,
     Membership,
     Organization,
@@ -79,3 +82,36 @@ class ProgramRulesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """The journey's records change only through its services; admin shows them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(_ReadOnlyAdmin):
+    list_display = ["organization", "kind", "state", "submitted_on", "enrolled_on", "created_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__legal_name", "organization__partner_id"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(_ReadOnlyAdmin):
+    list_display = ["organization", "state", "attained_on", "anniversary_on", "credential_id"]
+    list_filter = ["state"]
+    list_select_related = ["organization"]
+
+
+@admin.register(IncentiveGrant)
+class IncentiveGrantAdmin(_ReadOnlyAdmin):
+    list_display = ["position", "organization", "discount_percent", "granted_on"]

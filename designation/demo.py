@@ -30,13 +30,38 @@ class DemoOrg:
     csp_kind: str = CspKind.DIRECT_BILL
     support_ends_in_days: int = 300
     area: str = SolutionArea.MODERN_WORK
+    facts_since_months: int = 6  # the Solutions Partner designation was attained this long ago
+    journey: str = ""  # where seed_journey leaves its enrollment (see designation.demo_journey)
 
 
 DEMO_ORGS = [
     DemoOrg("contoso", "1000001", "Contoso Support", "US"),
     DemoOrg("litware", "1000002", "Litware", "GB", csp_kind=CspKind.INDIRECT_RESELLER),
     DemoOrg("adatum", "1000003", "Adatum", "DE", support_ends_in_days=-10),
+    # Organisations at each step of the enrollment journey (issue 3) and one renewing.
+    DemoOrg("fabrikam", "1000011", "Fabrikam", "US", journey="eligibility_review"),
+    DemoOrg("northwind", "1000012", "Northwind Traders", "GB", journey="performance"),
+    DemoOrg("wingtip", "1000013", "Wingtip Toys", "US", journey="customer_success"),
+    DemoOrg("proseware", "1000014", "Proseware", "DE", journey="capability"),
+    DemoOrg("tailspin", "1000015", "Tailspin Toys", "US", journey="enrolled"),
+    DemoOrg(
+        "woodgrove",
+        "1000004",
+        "Woodgrove Bank",
+        "US",
+        support_ends_in_days=400,
+        facts_since_months=24,
+        journey="renewal_open",
+    ),
 ]
+JOURNEY_LABELS = {
+    "eligibility_review": "enrollment waiting for eligibility review",
+    "performance": "performance window open, audit unclaimed",
+    "customer_success": "customer success survey, CSAT audit claimed by auditor",
+    "capability": "capability assessment, audit in the ISSI queue",
+    "enrolled": "enrolled, designation active",
+    "renewal_open": "enrolled, renewal window open",
+}
 
 
 def demo_user(username: str, *, email_domain: str = "example.com", **extra) -> User:
@@ -60,7 +85,7 @@ def demo_organization(spec: DemoOrg, today: date) -> Organization:
             "in_good_standing": True,
             "partner_center_registered": True,
             "tax_billing_on_file": True,
-            "code_of_conduct_accepted_on": today - relativedelta(years=1),
+            "code_of_conduct_accepted_on": today - relativedelta(years=2),
             "representative_attested": True,
         },
     )
@@ -68,7 +93,7 @@ def demo_organization(spec: DemoOrg, today: date) -> Organization:
         SolutionsPartnerDesignation.objects.create(
             organization=org,
             area=spec.area,
-            attained_on=today - relativedelta(months=6),
+            attained_on=today - relativedelta(months=spec.facts_since_months),
             anniversary_on=today + relativedelta(months=6),
             performance_points=30,
             skilling_points=25,
@@ -80,7 +105,7 @@ def demo_organization(spec: DemoOrg, today: date) -> Organization:
         SupportContract.objects.create(
             organization=org,
             plan=SupportPlan.PSFP,
-            starts_on=today - relativedelta(years=1),
+            starts_on=today - relativedelta(years=2),
             ends_on=today + timedelta(days=spec.support_ends_in_days),
         )
     admin = demo_user(spec.username, first_name=spec.legal_name.split()[0], last_name="Admin")
@@ -95,7 +120,8 @@ def seed(today: date) -> list[tuple[str, str]]:
     sign_ins = []
     for spec in DEMO_ORGS:
         demo_organization(spec, today)
-        sign_ins.append((spec.username, f"partner admin of {spec.legal_name}"))
+        where = f": {JOURNEY_LABELS[spec.journey]}" if spec.journey else ""
+        sign_ins.append((spec.username, f"partner admin of {spec.legal_name}{where}"))
     contoso = Organization.objects.get(partner_id="1000001")
     member = demo_user("contoso-member", first_name="Contoso", last_name="Reader")
     Membership.objects.get_or_create(

@@ -1,13 +1,15 @@
-"""Forms partner admins use to keep their prerequisite facts current."""
+"""Forms partner admins use to keep their facts current and to apply; reviewers' decisions."""
 
 from django import forms
 
 from designation.models import (
     CspEnrollment,
+    Enrollment,
     Organization,
     SolutionsPartnerDesignation,
     SupportContract,
 )
+from designation.rules import SolutionArea
 
 
 class DateInput(forms.DateInput):
@@ -85,3 +87,48 @@ class SupportContractForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("ends_on", "The contract cannot end before it starts.")
         return data
+
+
+class PreEnrollmentForm(forms.ModelForm):
+    """The pre-enrollment form: contact, solution areas, CSP type, support plan, attestation."""
+
+    solution_areas = forms.MultipleChoiceField(
+        choices=[(a.value, a.label) for a in SolutionArea],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The Solutions Partner areas your support covers.",
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "contact_name",
+            "contact_email",
+            "solution_areas",
+            "csp_type",
+            "support_plan",
+            "attested",
+        ]
+        labels = {"csp_type": "CSP enrollment type"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("contact_name", "contact_email", "csp_type", "support_plan", "attested"):
+            self.fields[name].required = True
+
+
+class ReasonForm(forms.Form):
+    """A decision that needs a reason the partner will read."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )

@@ -2,7 +2,7 @@
 
 import rules
 
-from designation.models import AUDITORS, PROGRAM_ADMINS, REVIEWERS, Membership
+from designation.models.organizations import AUDITORS, PROGRAM_ADMINS, REVIEWERS, Membership
 
 
 @rules.predicate
@@ -46,3 +46,24 @@ def is_partner_member(user, organization) -> bool:
 
 rules.add_perm("designation.view_organization_data", is_partner_member | is_reviewer)
 rules.add_perm("designation.change_organization_facts", is_partner_admin)
+
+
+@rules.predicate
+def is_enrollment_admin(user, enrollment) -> bool:
+    """A partner admin of the enrollment's organisation."""
+    return enrollment is not None and is_partner_admin(user, enrollment.organization_id)
+
+
+# Enrollment transitions (django-fsm `permission=` names; the services check them explicitly).
+rules.add_perm("designation.submit_enrollment", is_enrollment_admin)
+rules.add_perm("designation.start_assessment", is_enrollment_admin)
+rules.add_perm("designation.withdraw_enrollment", is_enrollment_admin)
+rules.add_perm("designation.review_eligibility", is_reviewer)
+
+# Who may, in words, for 403 answers.
+WHO_MAY = {
+    "designation.submit_enrollment": "Only a partner admin of this organisation can do this.",
+    "designation.start_assessment": "Only a partner admin of this organisation can do this.",
+    "designation.withdraw_enrollment": "Only a partner admin of this organisation can withdraw.",
+    "designation.review_eligibility": "Only a Microsoft reviewer can decide eligibility.",
+}

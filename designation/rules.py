@@ -3,6 +3,8 @@
 Pure: values and a date in, values out. No Django, no clock.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -267,3 +269,152 @@ def evaluate_prerequisites(
 
 def all_met(prerequisites: list[Prerequisite]) -> bool:
     return all(p.met for p in prerequisites)
+
+
+# --- The enrollment journey (SPEC section 4) --------------------------------------------------
+
+JOURNEY_STEPS = (
+    (1, "Prerequisites"),
+    (2, "Performance Assessment"),
+    (3, "Customer Success Survey"),
+    (4, "Capability Assessment"),
+    (5, "Enrollment"),
+)
+_STEP_OF_STATE = {
+    "draft": 1,
+    "eligibility_review": 1,
+    "ineligible": 1,
+    "performance": 2,
+    "customer_success": 3,
+    "capability": 4,
+    "enrolled": 5,
+}
+
+
+def journey_step(state: str, withdrawn_from: str = "") -> int:
+    """The step (1-5) an enrollment in `state` is at; a withdrawn one stays where it stopped."""
+    if state == "withdrawn":
+        return _STEP_OF_STATE.get(withdrawn_from, 1)
+    return _STEP_OF_STATE[state]
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February falls back to 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def pass_valid_until(passed_on: date, years: int) -> date:
+    """The last day a pass made on `passed_on` counts (capability 2 years, CSAT 1 year)."""
+    return add_years(passed_on, years) - timedelta(days=1)
+
+
+def carried_over(valid_until: date | None, anniversary_on: date) -> bool:
+    """A pass is carried over to the renewal when it is still valid on the anniversary date."""
+    return valid_until is not None and valid_until >= anniversary_on
+
+
+# --- Renewal (SPEC section 8) -----------------------------------------------------------------
+
+REMINDER_DAYS = (
+    ("before_60", -60, "60 days before the anniversary"),
+    ("before_30", -30, "30 days before the anniversary"),
+    ("before_7", -7, "7 days before the anniversary"),
+    ("anniversary", 0, "on the anniversary"),
+    ("closing_7", None, "7 days before the renewal window closes"),
+)
+
+
+@dataclass(frozen=True)
+class RenewalWindow:
+    """The renewal window around one anniversary: opens and closes inclusive."""
+
+    anniversary_on: date
+    opens_on: date
+    closes_on: date
+
+
+def renewal_window(anniversary_on: date, *, days_before: int, days_after: int) -> RenewalWindow:
+    """Opens `days_before` the anniversary and closes `days_after` it (both days included)."""
+    return RenewalWindow(
+        anniversary_on=anniversary_on,
+        opens_on=anniversary_on - timedelta(days=days_before),
+        closes_on=anniversary_on + timedelta(days=days_after),
+    )
+
+
+def designation_state_on(window: RenewalWindow, day: date) -> str:
+    """Where an unrenewed designation stands on `day`: active, renewal_open, grace or lapsed."""
+    if day < window.opens_on:
+        return "active"
+    if day <= window.anniversary_on:
+        return "renewal_open"
+    if day <= window.closes_on:
+        return "grace"
+    return "lapsed"
+
+
+def reminder_due(window: RenewalWindow, day: date) -> str | None:
+    """The reminder to send on `day`, if any (60, 30, 7 days before, on it, 7 before closing)."""
+    for code, offset, _label in REMINDER_DAYS:
+        due = (
+            window.closes_on - timedelta(days=7)
+            if offset is None
+            else window.anniversary_on + timedelta(days=offset)
+        )
+        if day == due:
+            return code
+    return None
+
+
+def reminder_label(code: str) -> str:
+    return next(label for c, _offset, label in REMINDER_DAYS if c == code)
+
+
+# --- Tamper-evident event log -----------------------------------------------------------------
+
+GENESIS_HASH = "0" * 64
+
+
+def event_hash(fields: dict, previous_hash: str) -> str:
+    """SHA-256 over the event's fields (canonical JSON) and the previous event's hash."""
+    payload = json.dumps({**fields, "previous_hash": previous_hash}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    enrollment_id: int
+    sequence: int | None
+    problem: str
+
+
+def chain_problems(
+    enrollment_id: int, events: list[tuple[int, dict, str, str]], head_hash: str
+) -> list[ChainProblem]:
+    """Breaks in one enrollment's chain: events are (sequence, fields, previous_hash, hash)
+    in sequence order; head_hash is the hash the enrollment says its last event has."""
+    problems, expected_previous = [], GENESIS_HASH
+    for position, (sequence, fields, previous_hash, stored_hash) in enumerate(events, start=1):
+        if sequence != position:
+            problems.append(ChainProblem(enrollment_id, sequence, f"expected event {position}"))
+        if previous_hash != expected_previous:
+            problems.append(ChainProblem(enrollment_id, sequence, "previous hash does not match"))
+        if event_hash(fields, previous_hash) != stored_hash:
+            problems.append(ChainProblem(enrollment_id, sequence, "content does not match hash"))
+        expected_previous = stored_hash
+    if expected_previous != (head_hash or GENESIS_HASH):
+        problems.append(ChainProblem(enrollment_id, None, "last event missing or replaced"))
+    return problems
+
+
+def reminder_anniversaries(today: date, *, days_after: int) -> dict[str, date]:
+    """For each reminder, the anniversary date whose reminder is due on `today`."""
+    return {
+        code: (today - timedelta(days=offset))
+        if offset is not None
+        else today + timedelta(days=7 - days_after)
+        for code, offset, _label in REMINDER_DAYS
+    }

@@ -4,15 +4,20 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django_fsm import can_proceed
 
 from designation import rules as prerequisite_rules
 from designation.models import (
     CspEnrollment,
+    Designation,
+    Enrollment,
+    EnrollmentEvent,
     Organization,
     ProgramRules,
     SolutionsPartnerDesignation,
     SupportContract,
 )
+from designation.models.enrollment import PUBLIC_TRANSITIONS
 
 
 def organizations_for(user) -> QuerySet[Organization]:
@@ -20,14 +25,22 @@ def organizations_for(user) -> QuerySet[Organization]:
     return Organization.objects.visible_to(user).order_by("legal_name", "id")
 
 
-def organization_for(user, organization_id) -> Organization:
-    """One organisation the user may see, with its prerequisite facts prefetched; 404 otherwise."""
-    queryset = organizations_for(user).prefetch_related(
+def _with_facts(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+    return queryset.prefetch_related(
         Prefetch("solutions_partner_designations", SolutionsPartnerDesignation.objects.all()),
         Prefetch("csp_enrollments", CspEnrollment.objects.all()),
         Prefetch("support_contracts", SupportContract.objects.all()),
     )
-    return get_object_or_404(queryset, pk=organization_id)
+
+
+def organization_for(user, organization_id) -> Organization:
+    """One organisation the user may see, with its prerequisite facts prefetched; 404 otherwise."""
+    return get_object_or_404(_with_facts(organizations_for(user)), pk=organization_id)
+
+
+def organization_for_journey(organization_id: int) -> Organization:
+    """An organisation with its facts, for a service that has already checked the caller."""
+    return _with_facts(Organization.objects.all()).get(pk=organization_id)
 
 
 def prerequisites_for(
@@ -39,4 +52,90 @@ def prerequisites_for(
         organization.prerequisite_facts(),
         on,
         unified_generally_available=program.unified_generally_available,
+    )
+
+
+# --- Enrollments ---------------------------------------------------------------------------
+
+
+def enrollments_for(user) -> QuerySet[Enrollment]:
+    """Enrollments the user may see, newest first, with their organisation."""
+    return Enrollment.objects.visible_to(user).select_related("organization")
+
+
+def enrollment_detail_for(user, enrollment_id: int) -> Enrollment:
+    """One enrollment with its audits (and their evidence) and its event log; 404 otherwise."""
+    queryset = enrollments_for(user).prefetch_related(
+        Prefetch("events", EnrollmentEvent.objects.select_related("rules_version")),
+        "audits__evidence",
+        "audits__excluded_cases",
+        "audits__auditor",
+    )
+    return get_object_or_404(queryset, pk=enrollment_id)
+
+
+def current_enrollment(organization: Organization) -> Enrollment | None:
+    """The organisation's open enrollment, or else its latest one."""
+    enrollments = Enrollment.objects.filter(organization=organization)
+    return enrollments.open().first() or enrollments.order_by("-created_at", "-id").first()
+
+
+def available_transitions(enrollment: Enrollment, user, on: date) -> list[str]:
+    """The public transitions `user` may call now (state, permission and conditions hold).
+
+    Submit's prerequisites are checked for day `on` on an unsaved copy of the snapshot.
+    """
+    if not enrollment.is_open:
+        return []
+    names = []
+    for name in PUBLIC_TRANSITIONS:
+        method = getattr(enrollment, name)
+        if not can_proceed(method, check_conditions=False):
+            continue
+        transition = method._django_fsm.get_transition(enrollment.state)
+        if not transition.has_perm(enrollment, user):
+            continue
+        if name == "submit":
+            organization = organization_for_journey(enrollment.organization_id)
+            enrollment.record_prerequisites(prerequisites_for(organization, on), on)
+        if all(condition(enrollment) for condition in transition.conditions):
+            names.append(name)
+    return names
+
+
+def eligibility_queue() -> QuerySet[Enrollment]:
+    """Enrollments waiting for a reviewer's eligibility decision, oldest first."""
+    return (
+        Enrollment.objects.filter(state=Enrollment.State.ELIGIBILITY_REVIEW)
+        .select_related("organization")
+        .order_by("submitted_on", "created_at", "id")
+    )
+
+
+def verify_event_chain(enrollment_id: int | None = None) -> list[prerequisite_rules.ChainProblem]:
+    """Every break in the enrollments' event chains (all enrollments, or one)."""
+    enrollments = Enrollment.objects.all().order_by("id")
+    if enrollment_id is not None:
+        enrollments = enrollments.filter(pk=enrollment_id)
+    problems = []
+    heads = dict(enrollments.values_list("id", "last_event_hash"))
+    events: dict[int, list] = {pk: [] for pk in heads}
+    for event in EnrollmentEvent.objects.filter(enrollment_id__in=heads).order_by(
+        "enrollment_id", "sequence"
+    ):
+        events[event.enrollment_id].append(
+            (event.sequence, event.hashed_fields(), event.previous_hash, event.hash)
+        )
+    for pk, head in heads.items():
+        problems += prerequisite_rules.chain_problems(pk, events[pk], head)
+    return problems
+
+
+# --- Designations --------------------------------------------------------------------------
+
+
+def designation_by_credential(credential_id: str) -> Designation:
+    """The designation a public badge credential names (404 when there is none)."""
+    return get_object_or_404(
+        Designation.objects.select_related("organization"), credential_id=credential_id
     )

@@ -1,1 +1,189 @@
-"""Cases, revenue, monthly rollups and case-rate snapshots."""
+"""Cases, revenue, monthly rollups, case-rate snapshots and the record of every import."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from designation.models import Organization
+from metrics import rules
+
+
+class Case(models.Model):
+    """A support case the partner opened with Microsoft, imported from cases.csv."""
+
+    class Program(models.TextChoices):
+        CSP = "CSP", "Cloud Solution Provider"
+        EA = "EA", "Enterprise Agreement"
+        MCA = "MCA", "Microsoft Customer Agreement"
+        OTHER = "OTHER", "Other"
+
+    class Severity(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+
+    # The unique (organization, case_id) index serves every lookup by organisation; no other
+    # index on cases (measured: each costs ~25% of a 1M-row import). Reads use the rollups.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="cases", db_index=False
+    )
+    case_id = models.CharField(max_length=64, validators=[MinLengthValidator(1)])
+    opened_on = models.DateField()
+    program = models.CharField(max_length=5, choices=Program.choices)
+    customer_tenant_id = models.CharField(max_length=100, blank=True)
+    severity = models.CharField(max_length=1, choices=Severity.choices, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "case_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "case_id"], name="case_id_per_org"),
+            models.CheckConstraint(
+                condition=Q(program__in=rules.CASE_PROGRAMS), name="case_program_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_id} ({self.program}, {self.opened_on:%Y-%m-%d})"
+
+
+class RevenueLine(models.Model):
+    """One month's billed revenue from one source (CSP or ACR), imported from revenue.csv."""
+
+    class Source(models.TextChoices):
+        CSP = "CSP", "CSP billed revenue"
+        ACR = "ACR", "Azure consumed revenue"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="revenue_lines", db_index=False
+    )
+    billing_month = models.DateField(help_text="The first day of the billing month.")
+    source = models.CharField(max_length=3, choices=Source.choices)
+    amount_usd = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["-billing_month", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "billing_month", "source"], name="revenue_per_org_month"
+            ),
+            models.CheckConstraint(condition=Q(amount_usd__gte=0), name="revenue_not_negative"),
+            models.CheckConstraint(
+                condition=Q(billing_month__day=1), name="revenue_month_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.billing_month:%Y-%m}: USD {self.amount_usd}"
+
+
+class MonthlyRollup(models.Model):
+    """One organisation's month: CSP cases opened and revenue billed; kept current by imports."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="monthly_rollups", db_index=False
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    csp_case_count = models.PositiveIntegerField(default=0)
+    csp_revenue_usd = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    acr_revenue_usd = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        ordering = ["organization", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month"], name="rollup_per_org_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.month:%Y-%m}"
+
+    @property
+    def billed_revenue_usd(self) -> Decimal:
+        return self.csp_revenue_usd + self.acr_revenue_usd
+
+
+class CaseRateSnapshot(models.Model):
+    """One organisation's TTM figures for one day, stored nightly (a rerun replaces the row)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="case_rate_snapshots", db_index=False
+    )
+    as_of = models.DateField()
+    window_start = models.DateField()
+    window_end = models.DateField()
+    case_volume = models.PositiveIntegerField()
+    billed_revenue_usd = models.DecimalField(max_digits=18, decimal_places=2)
+    case_rate = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Empty: no revenue."
+    )
+    case_rate_target = models.DecimalField(
+        "case-rate target in force", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-as_of", "organization"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "as_of"], name="snapshot_per_org_day")
+        ]
+        indexes = [models.Index(fields=["as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} on {self.as_of:%Y-%m-%d}: {self.case_rate}"
+
+
+class ImportRecord(models.Model):
+    """Who loaded which file into which organisation, when, and what came of it."""
+
+    class Kind(models.TextChoices):
+        CASES = "cases", "cases.csv"
+        REVENUE = "revenue", "revenue.csv"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        LOADING = "loading", "Loading the file"
+        VALIDATING = "validating", "Checking every row"
+        SAVING = "saving", "Checking and saving every row"
+        DONE = "done", "Done"
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "Imported"
+        REJECTED = "rejected", "Rejected, nothing changed"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="metric_imports"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField(default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    detail = models.CharField(max_length=500, blank=True)
+    errors = models.JSONField(default=list, blank=True, help_text="The first errors found.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} into {self.organization_id} at {self.created_at}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status == self.Status.DONE

@@ -261,6 +261,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two models have a `kind`: name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "EnrollmentKindEnum": "designation.models.Enrollment.Kind",
+        "AuditKindEnum": "assessments.models.AuditRecord.Kind",
+    },
 }
 
 # --- Security: secure defaults off DEBUG ------------------------------------------------------

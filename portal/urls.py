@@ -5,15 +5,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from designation.api import OrganizationViewSet
+from assessments.api import AuditViewSet
+from designation.api import EnrollmentViewSet, OrganizationViewSet, VerifyView
 from portal.api import ThrottledObtainAuthToken
 from portal.health import healthz
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+router.register("audits", AuditViewSet, basename="audit")
 
 api_v1 = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("verify/<str:credential_id>/", VerifyView.as_view(), name="api-verify"),
     path("", include(router.urls)),
 ]
 
@@ -23,5 +27,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("metrics.urls")),  # metrics pages and /api/v1/ case-rate and imports
+    path("", include("assessments.urls")),
     path("", include("designation.urls")),
 ]

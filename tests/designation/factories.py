@@ -79,3 +79,41 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(EligibleOrganizationFactory)
     role = Membership.Role.ADMIN
+
+
+# --- The enrollment journey -------------------------------------------------------------------
+
+PRE_ENROLLMENT_FORM = {
+    "contact_name": "Dana Contact",
+    "contact_email": "dana@example.com",
+    "solution_areas": ["security"],
+    "csp_type": "direct_bill",
+    "support_plan": "psfp",
+    "attested": True,
+}
+
+
+def enrollment_at(state: str, *, organization=None, **fields):
+    """An enrollment created directly in `state` (the protected field allows its first value)."""
+    from designation.models import Enrollment
+
+    organization = organization or EligibleOrganizationFactory()
+    values = {**PRE_ENROLLMENT_FORM, "submitted_on": TODAY, **fields}
+    return Enrollment.objects.create(organization=organization, state=state, **values)
+
+
+def rollups(organization, *, cases_per_month: int, revenue_per_month: str, as_of=TODAY):
+    """Twelve monthly rollups filling the TTM window of `as_of` (the metrics app's own model)."""
+    from decimal import Decimal
+
+    from metrics.models import MonthlyRollup
+    from metrics.rules import ttm_window
+
+    start, _end = ttm_window(as_of)
+    for offset in range(12):
+        MonthlyRollup.objects.create(
+            organization=organization,
+            month=start + relativedelta(months=offset),
+            csp_case_count=cases_per_month,
+            csp_revenue_usd=Decimal(revenue_per_month),
+        )

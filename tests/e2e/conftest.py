@@ -32,6 +32,7 @@ def restore_reference_data() -> None:
 
     migration_data = {
         ("designation", "0002_default_program_rules_and_groups"): "create",
+        ("assessments", "0002_fee_schedule"): "create",
     }
     from importlib import import_module
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from designation import demo
+from designation import demo, demo_journey
+from metrics import demo as metrics_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             sign_ins = demo.seed(timezone.localdate())
+            metrics_demo.seed(timezone.localdate())
+            demo_journey.seed_journey(timezone.localdate())  # after the metrics data it reads
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ with:"))
         width = max(len(name) for name, _ in sign_ins)
         for name, role in sign_ins:

@@ -1,8 +1,9 @@
-"""Organisations, their people and the facts the prerequisites are checked against."""
+"""Organisations, their people, the facts the prerequisites are checked against, program rules."""
 
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -18,12 +19,20 @@ STAFF_GROUPS = (REVIEWERS, AUDITORS, PROGRAM_ADMINS)
 
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OrganizationQuerySet":
-        """The organisations `user` may see: their own; all for reviewers and program admins."""
+        """The organisations `user` may see: their own; those of audits assigned to an auditor;
+        all for reviewers and program admins."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.groups.filter(name__in=(REVIEWERS, PROGRAM_ADMINS)).exists():
+        groups = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser or groups & {REVIEWERS, PROGRAM_ADMINS}:
             return self.all()
-        return self.filter(memberships__user=user).distinct()
+        mine = Q(pk__in=Membership.objects.filter(user=user).values("organization_id"))
+        if AUDITORS in groups:
+            # An auditor sees the organisations whose audits are assigned to them, nothing more.
+            # assessments points at designation, never the reverse: look the model up lazily.
+            audits = apps.get_model("assessments", "AuditRecord").objects.filter(auditor=user)
+            mine |= Q(pk__in=audits.values("enrollment__organization_id"))
+        return self.filter(mine)
 
 
 class Organization(models.Model):

@@ -20,6 +20,7 @@ from designation.forms import (
     SupportContractForm,
 )
 from designation.models import Membership, ProgramRules
+from designation.permissions import is_auditor, is_reviewer
 
 # Each kind of prerequisite fact a partner admin keeps: (form, related name, label).
 FACT_KINDS = {
@@ -55,6 +56,10 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = Membership.objects.filter(user=request.user).order_by("id").first()
     if membership is not None:
         return redirect("organization-overview", organization_id=membership.organization_id)
+    if is_reviewer(request.user):
+        return redirect("review-queues")
+    if is_auditor(request.user):
+        return redirect("audit-index")
     return redirect("organization-index")
 
 

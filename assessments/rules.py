@@ -1,0 +1,169 @@
+"""Pass marks and validity of ISSI audits (SPEC sections 4, 5, 6, 11).
+
+Pure: values in, values out. No Django, no clock, no other app.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+CSAT_LOWEST, CSAT_HIGHEST = Decimal("1.0"), Decimal("5.0")
+
+PERFORMANCE, CSAT, CAPABILITY = "performance", "csat", "capability"
+
+# SPEC section 6: the three dimensions and the components the auditor checks, each with evidence.
+CAPABILITY_DIMENSIONS = {
+    "support_function": (
+        "Support function",
+        (
+            ("processes_procedures", "Support processes and procedures"),
+            ("case_management", "Case management and tracking systems"),
+            ("quality_assurance", "Quality assurance and monitoring"),
+            ("knowledge_management", "Knowledge management and documentation"),
+            ("organisation_structure", "Support organisation structure"),
+        ),
+    ),
+    "support_staff_skills": (
+        "Support staff skills",
+        (
+            ("solution_knowledge", "Knowledge of solutions in the designated areas"),
+            ("certification_training", "Team certification and training status"),
+            ("technical_resources", "Technical resources and expertise areas"),
+        ),
+    ),
+    "support_performance_metrics": (
+        "Support performance metrics",
+        (
+            ("response_resolution_times", "Response and resolution times"),
+            ("support_agreements", "Customer support agreements"),
+            ("service_levels", "Service level commitments"),
+        ),
+    ),
+}
+CAPABILITY_COMPONENTS = tuple(
+    (code, label)
+    for _dim, (_title, parts) in CAPABILITY_DIMENSIONS.items()
+    for code, label in parts
+)
+SUPPORTING_DOCUMENT = ("supporting", "Supporting document")
+EVIDENCE_COMPONENTS = (*CAPABILITY_COMPONENTS, SUPPORTING_DOCUMENT)
+
+
+def components_for(kind: str) -> tuple[tuple[str, str], ...]:
+    """Evidence components an audit of `kind` accepts: the SPEC section 6 ones for capability."""
+    return CAPABILITY_COMPONENTS if kind == CAPABILITY else (SUPPORTING_DOCUMENT,)
+
+
+def missing_components(kind: str, uploaded: Iterable[str]) -> list[str]:
+    """Labels of the components still without evidence (capability only; others need none)."""
+    if kind != CAPABILITY:
+        return []
+    have = set(uploaded)
+    return [label for code, label in CAPABILITY_COMPONENTS if code not in have]
+
+
+# --- Performance -----------------------------------------------------------------------------
+
+
+def case_rate(cases: int, revenue_usd: Decimal) -> Decimal | None:
+    """CSP cases per USD 1M of billed revenue, two places; None when there is no revenue."""
+    if revenue_usd <= 0:
+        return None
+    return (Decimal(cases) * 1_000_000 / revenue_usd).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def performance_passes(final_case_rate: Decimal | None, target: Decimal) -> bool:
+    """Passes at or below the target; an undefined rate (no revenue) cannot pass."""
+    return final_case_rate is not None and final_case_rate <= target
+
+
+def performance_window_end(started_on: date, days: int) -> date:
+    """The last day of a window of `days` days that starts on (and includes) `started_on`."""
+    return started_on + timedelta(days=days - 1)
+
+
+@dataclass(frozen=True)
+class ExcludedCaseInput:
+    case_id: str
+    reason: str
+
+
+def performance_submission_errors(
+    validated_case_volume: int | None, excluded: list[ExcludedCaseInput]
+) -> dict[str, str]:
+    """What is wrong with an auditor's performance submission, by field; empty when valid."""
+    errors = {}
+    if validated_case_volume is None or validated_case_volume < 0:
+        errors["validated_case_volume"] = "Give the validated case volume (0 or more cases)."
+    ids = [item.case_id.strip() for item in excluded]
+    if any(not case_id for case_id in ids):
+        errors["excluded_cases"] = "Every excluded case needs its case_id."
+    elif len(set(ids)) != len(ids):
+        errors["excluded_cases"] = "A case can be excluded only once."
+    elif any(not item.reason.strip() for item in excluded):
+        errors["excluded_cases"] = "Every excluded case needs a reason."
+    return errors
+
+
+# --- Customer success (CSAT) -----------------------------------------------------------------
+
+
+def parse_csat_score(raw) -> Decimal | None:
+    """A CSAT score from 1.0 to 5.0 with one decimal place; None when it is not one."""
+    try:
+        score = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        return None
+    if not score.is_finite() or score != score.quantize(Decimal("0.1")):
+        return None
+    return score if CSAT_LOWEST <= score <= CSAT_HIGHEST else None
+
+
+def csat_passes(*, methodology_ok: bool, score: Decimal, minimum: Decimal) -> bool:
+    """Passes when ISSI accepts the survey methodology and the score is at or above the minimum."""
+    return methodology_ok and score >= minimum
+
+
+# --- Capability ------------------------------------------------------------------------------
+
+
+def capability_score_errors(scores: Mapping[str, object]) -> dict[str, str]:
+    """Each dimension needs a whole score from 0 to 100; unknown dimensions are refused."""
+    errors = {}
+    for name in scores:
+        if name not in CAPABILITY_DIMENSIONS:
+            errors[name] = "Not a capability dimension."
+    for name, (title, _parts) in CAPABILITY_DIMENSIONS.items():
+        value = scores.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            errors[name] = f"{title}: give a whole score from 0 to 100."
+    return errors
+
+
+def capability_total(scores: Mapping[str, int]) -> Decimal:
+    """The total is the mean of the three dimension scores (each 0-100), to two places.
+
+    The program weighs the dimensions equally; a mean keeps the total on the same 0-100 scale
+    as the per-dimension minimum.
+    """
+    values = [Decimal(scores[name]) for name in CAPABILITY_DIMENSIONS]
+    return (sum(values) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def capability_passes(
+    scores: Mapping[str, int], *, minimum_total: int, minimum_dimension: int
+) -> bool:
+    """Passes when the total and every dimension reach their minimums (at the minimum passes)."""
+    if any(scores[name] < minimum_dimension for name in CAPABILITY_DIMENSIONS):
+        return False
+    return capability_total(scores) >= minimum_total
+
+
+# --- Money -----------------------------------------------------------------------------------
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """Money as the portal shows it: "USD 1,350.00"."""
+    return f"{currency} {amount.quantize(CENT):,.2f}"

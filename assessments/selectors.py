@@ -1,0 +1,62 @@
+"""Reads for ISSI audit records, scoped to what the caller may see."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from assessments.models import AuditRecord, EvidenceFile
+from designation.models.enrollment import ASSESSMENT_STATES
+
+
+def audits_for(user) -> QuerySet[AuditRecord]:
+    """Audits the user may see, oldest first, with what their pages and API show."""
+    return (
+        AuditRecord.objects.visible_to(user)
+        .select_related("enrollment__organization", "auditor", "determined_by")
+        .prefetch_related("evidence", "excluded_cases")
+        .order_by("created_at", "id")
+    )
+
+
+def audit_for(user, audit_id: int) -> AuditRecord:
+    return get_object_or_404(audits_for(user), pk=audit_id)
+
+
+def unclaimed_queue() -> QuerySet[AuditRecord]:
+    """The ISSI queue: unassigned audits of open enrollments, oldest first."""
+    return (
+        AuditRecord.objects.filter(status=AuditRecord.Status.UNASSIGNED, auditor=None)
+        .filter(enrollment__state__in=ASSESSMENT_STATES)
+        .select_related("enrollment__organization")
+        .order_by("created_at", "id")
+    )
+
+
+def assigned_to(user) -> QuerySet[AuditRecord]:
+    return (
+        AuditRecord.objects.filter(auditor=user)
+        .select_related("enrollment__organization")
+        .order_by("status", "created_at", "id")
+    )
+
+
+def case_rates_to_determine() -> QuerySet[AuditRecord]:
+    """Submitted performance audits waiting for the reviewer's final case rate, oldest first."""
+    return (
+        AuditRecord.objects.filter(kind=AuditRecord.Kind.PERFORMANCE, status="submitted")
+        .current()
+        .select_related("enrollment__organization", "auditor")
+        .order_by("submitted_at", "id")
+    )
+
+
+def evidence_for(user, evidence_id: int) -> EvidenceFile:
+    """An evidence file the user may download; 404 for anyone else."""
+    evidence = get_object_or_404(
+        EvidenceFile.objects.select_related("audit__enrollment"),
+        pk=evidence_id,
+        audit__in=AuditRecord.objects.visible_to(user).values("pk"),
+    )
+    if not user.has_perm("assessments.download_evidence", evidence.audit):
+        raise Http404("No such evidence file among those you can see.")
+    return evidence

@@ -1,0 +1,147 @@
+"""API representations of ISSI audit records and the inputs auditors and reviewers send."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from assessments import rules as audit_rules
+from assessments.models import AuditRecord, EvidenceFile, ExcludedCase
+
+
+class ExcludedCaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExcludedCase
+        fields = ["case_id", "reason"]
+
+
+class EvidenceFileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceFile
+        fields = [
+            "id",
+            "component",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, evidence) -> str:
+        return reverse("evidence-download", args=[evidence.pk])
+
+
+class AuditRecordSerializer(serializers.ModelSerializer):
+    organization = serializers.IntegerField(source="enrollment.organization_id", read_only=True)
+    organization_name = serializers.CharField(
+        source="enrollment.organization.legal_name", read_only=True
+    )
+    auditor = serializers.CharField(source="auditor.username", read_only=True, allow_null=True)
+    excluded_cases = ExcludedCaseSerializer(many=True, read_only=True)
+    evidence = EvidenceFileSerializer(many=True, read_only=True)
+    missing_components = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditRecord
+        fields = [
+            "id",
+            "enrollment",
+            "organization",
+            "organization_name",
+            "kind",
+            "attempt",
+            "status",
+            "auditor",
+            "created_at",
+            "assigned_on",
+            "submitted_at",
+            "fee_amount",
+            "fee_currency",
+            "performance_window_ends_on",
+            "frozen_as_of",
+            "frozen_window_start",
+            "frozen_window_end",
+            "frozen_case_volume",
+            "frozen_billed_revenue_usd",
+            "frozen_case_rate",
+            "validated_case_volume",
+            "excluded_cases",
+            "proposed_case_rate",
+            "final_case_rate",
+            "override_reason",
+            "methodology_ok",
+            "csat_score",
+            "scores",
+            "capability_total",
+            "verdict",
+            "judged_against",
+            "valid_until",
+            "supersedes",
+            "correction_reason",
+            "evidence",
+            "missing_components",
+        ]
+
+    def get_missing_components(self, audit) -> list[str]:
+        return audit_rules.missing_components(
+            audit.kind, [e.component for e in audit.evidence.all()]
+        )
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False, use_url=False)
+    component = serializers.ChoiceField(choices=audit_rules.EVIDENCE_COMPONENTS)
+
+
+class ExcludedCaseInputSerializer(serializers.Serializer):
+    case_id = serializers.CharField(max_length=64)
+    reason = serializers.CharField(max_length=500)
+
+
+class AuditSubmitSerializer(serializers.Serializer):
+    """What the assigned auditor records; the fields depend on the audit's kind."""
+
+    validated_case_volume = serializers.IntegerField(
+        required=False, min_value=0, help_text="Performance: the case volume ISSI validated."
+    )
+    excluded_cases = ExcludedCaseInputSerializer(
+        many=True, required=False, help_text="Performance: cases excluded, each with a reason."
+    )
+    methodology_ok = serializers.BooleanField(
+        required=False, help_text="CSAT: whether ISSI accepts the survey methodology."
+    )
+    score = serializers.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        required=False,
+        min_value=audit_rules.CSAT_LOWEST,
+        max_value=audit_rules.CSAT_HIGHEST,
+        help_text="CSAT: the final score, 1.0 to 5.0.",
+    )
+    scores = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=100),
+        required=False,
+        help_text="Capability: " + ", ".join(audit_rules.CAPABILITY_DIMENSIONS) + " (0-100).",
+    )
+
+
+class AuditDetermineSerializer(serializers.Serializer):
+    final_case_rate = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="Leave out to confirm the validated rate; give a value to override it.",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Required when overriding."
+    )
+
+
+class AuditCorrectSerializer(AuditSubmitSerializer):
+    """A corrected submission: the same fields as submit, and why."""
+
+    reason = serializers.CharField(help_text="Why the submitted record is corrected.")

@@ -1,0 +1,191 @@
+"""Pages for ISSI audits: the auditor's queue, one audit with its forms, evidence downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments import rules as audit_rules
+from assessments import selectors, services
+from assessments.forms import (
+    CapabilitySubmitForm,
+    CsatSubmitForm,
+    DetermineForm,
+    EvidenceForm,
+    PerformanceSubmitForm,
+)
+from assessments.models import AuditRecord
+from designation.errors import Forbidden, JourneyError, NotFound
+from designation.permissions import is_auditor, is_partner_member, is_reviewer
+
+SUBMIT_FORMS = {
+    AuditRecord.Kind.PERFORMANCE: PerformanceSubmitForm,
+    AuditRecord.Kind.CSAT: CsatSubmitForm,
+    AuditRecord.Kind.CAPABILITY: CapabilitySubmitForm,
+}
+
+
+def _refused(request: HttpRequest, exc: JourneyError, audit_id: int) -> HttpResponse:
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message)
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message)
+    messages.error(request, exc.message)
+    return redirect("audit-page", audit_id=audit_id)
+
+
+@login_required
+def audit_index(request: HttpRequest) -> HttpResponse:
+    """Auditors: the unclaimed ISSI queue and my audits."""
+    if not is_auditor(request.user):
+        raise PermissionDenied("This page is for ISSI auditors.")
+    return render(
+        request,
+        "assessments/audit_list.html",
+        {
+            "nav_section": "audits",
+            "queue": list(selectors.unclaimed_queue()),
+            "mine": list(selectors.assigned_to(request.user)),
+        },
+    )
+
+
+def _page(request, audit, *, evidence_form=None, submit_form=None, determine_form=None, status=200):
+    user = request.user
+    member = is_partner_member(user, audit.enrollment.organization_id)
+    open_for_evidence = audit.status in (AuditRecord.Status.UNASSIGNED, AuditRecord.Status.CLAIMED)
+    can_upload = open_for_evidence and user.has_perm("assessments.upload_evidence", audit)
+    can_submit = audit.status == AuditRecord.Status.CLAIMED and user.has_perm(
+        "assessments.submit_audit", audit
+    )
+    can_determine = (
+        audit.kind == AuditRecord.Kind.PERFORMANCE
+        and audit.status == AuditRecord.Status.SUBMITTED
+        and is_reviewer(user)
+    )
+    evidence = list(audit.evidence.all())
+    return render(
+        request,
+        "assessments/audit_detail.html",
+        {
+            # Partner users keep their organisation's navigation; staff do not need it.
+            "organization": audit.enrollment.organization if member else None,
+            "nav_section": "assessments" if member else "audits",
+            "audit": audit,
+            "evidence": evidence,
+            "can_download": user.has_perm("assessments.download_evidence", audit),
+            "missing": audit_rules.missing_components(audit.kind, [e.component for e in evidence]),
+            "can_claim": audit.status == AuditRecord.Status.UNASSIGNED and is_auditor(user),
+            "evidence_form": (evidence_form or EvidenceForm(kind=audit.kind))
+            if can_upload
+            else None,
+            "submit_form": (submit_form or SUBMIT_FORMS[audit.kind]()) if can_submit else None,
+            "determine_form": (determine_form or DetermineForm()) if can_determine else None,
+            "dimensions": audit_rules.CAPABILITY_DIMENSIONS,
+        },
+        status=status,
+    )
+
+
+@login_required
+def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
+    return _page(request, selectors.audit_for(request.user, audit_id))
+
+
+@login_required
+@require_POST
+def audit_claim(request: HttpRequest, audit_id: int) -> HttpResponse:
+    try:
+        services.audit_claim(audit_id=audit_id, by=request.user, on=timezone.localdate())
+    except JourneyError as exc:
+        return _refused(request, exc, audit_id)
+    messages.success(request, "Claimed: the audit is assigned to you.")
+    return redirect("audit-page", audit_id=audit_id)
+
+
+@login_required
+@require_POST
+def audit_evidence(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = selectors.audit_for(request.user, audit_id)
+    form = EvidenceForm(request.POST, request.FILES, kind=audit.kind)
+    if form.is_valid():
+        try:
+            services.evidence_upload(
+                audit_id=audit_id,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                component=form.cleaned_data["component"],
+            )
+        except JourneyError as exc:
+            if isinstance(exc, NotFound | Forbidden):
+                return _refused(request, exc, audit_id)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Evidence uploaded.")
+            return redirect("audit-page", audit_id=audit_id)
+    return _page(request, audit, evidence_form=form, status=400)
+
+
+@login_required
+@require_POST
+def audit_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = selectors.audit_for(request.user, audit_id)
+    form = SUBMIT_FORMS[audit.kind](request.POST)
+    if form.is_valid():
+        data = form.scores() if isinstance(form, CapabilitySubmitForm) else form.cleaned_data
+        if isinstance(form, CapabilitySubmitForm):
+            data = {"scores": data}
+        try:
+            services.audit_submit(
+                audit_id=audit_id, by=request.user, on=timezone.localdate(), data=data
+            )
+        except JourneyError as exc:
+            if isinstance(exc, NotFound | Forbidden):
+                return _refused(request, exc, audit_id)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Submitted. A submitted audit is never edited.")
+            return redirect("audit-page", audit_id=audit_id)
+    return _page(request, audit, submit_form=form, status=400)
+
+
+@login_required
+@require_POST
+def audit_determine(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = selectors.audit_for(request.user, audit_id)
+    form = DetermineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.audit_determine(
+                audit_id=audit_id,
+                by=request.user,
+                on=timezone.localdate(),
+                final_case_rate=form.cleaned_data["final_case_rate"],
+                reason=form.cleaned_data["reason"],
+            )
+        except JourneyError as exc:
+            if isinstance(exc, NotFound | Forbidden):
+                return _refused(request, exc, audit_id)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "The final case rate is determined.")
+            return redirect("audit-page", audit_id=audit_id)
+    return _page(request, audit, determine_form=form, status=400)
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """Only the organisation, the assigned auditor and reviewers; always as an attachment."""
+    evidence = selectors.evidence_for(request.user, evidence_id)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,1 @@
+"""Benchmarks with their data generators: `python -m bench` prints the figures."""

@@ -1,0 +1,417 @@
+"""The enrollment state machine (SPEC section 4) and its append-only, hash-chained event log."""
+
+from datetime import timedelta
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from designation import rules as journey_rules
+from designation.models.organizations import Organization, ProgramRules
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ELIGIBILITY_REVIEW = "eligibility_review", "Eligibility review"
+    PERFORMANCE = "performance", "Performance assessment"
+    CUSTOMER_SUCCESS = "customer_success", "Customer success survey"
+    CAPABILITY = "capability", "Capability assessment"
+    ENROLLED = "enrolled", "Enrolled"
+    INELIGIBLE = "ineligible", "Ineligible"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATES = (
+    State.DRAFT,
+    State.ELIGIBILITY_REVIEW,
+    State.PERFORMANCE,
+    State.CUSTOMER_SUCCESS,
+    State.CAPABILITY,
+)
+ASSESSMENT_STATES = (State.PERFORMANCE, State.CUSTOMER_SUCCESS, State.CAPABILITY)
+
+# Every edge of the machine, also enforced by a database trigger so that a stray
+# QuerySet.update(state=...) cannot skip a step.
+EDGES = [
+    (State.DRAFT, State.ELIGIBILITY_REVIEW),
+    (State.ELIGIBILITY_REVIEW, State.PERFORMANCE),
+    (State.ELIGIBILITY_REVIEW, State.INELIGIBLE),
+    (State.PERFORMANCE, State.CUSTOMER_SUCCESS),
+    (State.CUSTOMER_SUCCESS, State.CAPABILITY),
+    (State.CAPABILITY, State.ENROLLED),
+    *((state, State.WITHDRAWN) for state in OPEN_STATES),
+]
+
+
+# --- Transition conditions: each says, in words, why it failed --------------------------------
+
+
+def form_complete(enrollment: "Enrollment") -> bool:
+    return not enrollment.form_gaps()
+
+
+form_complete.explain = lambda e: (  # type: ignore[attr-defined]
+    "The pre-enrollment form is incomplete: " + ", ".join(e.form_gaps()) + "."
+)
+
+
+def prerequisites_met(enrollment: "Enrollment") -> bool:
+    checked = enrollment.prerequisite_snapshot
+    return enrollment.prerequisites_checked_on is not None and all(p["met"] for p in checked)
+
+
+prerequisites_met.explain = lambda e: (  # type: ignore[attr-defined]
+    f"Prerequisites not met on {e.prerequisites_checked_on}: "
+    + "; ".join(
+        f"{p['code']}: {p['detail']} Next action: {p['next_action']}"
+        for p in e.prerequisite_snapshot
+        if not p["met"]
+    )
+)
+
+
+def attempt_not_under_way(enrollment: "Enrollment") -> bool:
+    return enrollment.attempt_status in (Enrollment.Attempt.NOT_STARTED, Enrollment.Attempt.FAILED)
+
+
+attempt_not_under_way.explain = lambda e: (  # type: ignore[attr-defined]
+    "An assessment attempt for this step is already under way; wait for its outcome."
+)
+# Someone else started the attempt: the enrollment moved, which is a conflict (409), not a
+# condition the caller can fix (400).
+attempt_not_under_way.conflict = True  # type: ignore[attr-defined]
+
+
+def attempt_failed(enrollment: "Enrollment") -> bool:
+    return enrollment.attempt_status == Enrollment.Attempt.FAILED
+
+
+attempt_failed.explain = lambda e: (  # type: ignore[attr-defined]
+    "A retake is possible only after a failed attempt of this step."
+)
+attempt_failed.conflict = True  # type: ignore[attr-defined]
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EnrollmentQuerySet":
+        """Enrollments of the organisations `user` may see."""
+        return self.filter(organization__in=Organization.objects.visible_to(user).values("pk"))
+
+    def open(self) -> "EnrollmentQuerySet":
+        return self.filter(state__in=OPEN_STATES)
+
+
+class Enrollment(ConcurrentTransitionMixin, models.Model):
+    """One cycle of one organisation through the five steps: first attainment or a renewal."""
+
+    State = State
+
+    class Kind(models.TextChoices):
+        FIRST = "first_attainment", "First attainment"
+        RENEWAL = "renewal", "Renewal"
+
+    class Attempt(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        FAILED = "failed", "Failed: a retake is possible"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIRST)
+    state = FSMField(default=State.DRAFT, choices=State.choices, protected=True)
+    renewal_of = models.ForeignKey(
+        "designation.Designation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
+    renewal_for_anniversary = models.DateField(
+        null=True, blank=True, help_text="For a renewal: the anniversary it renews."
+    )
+    # The pre-enrollment form.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    solution_areas = ArrayField(
+        models.CharField(
+            max_length=40, choices=[(a.value, a.label) for a in journey_rules.SolutionArea]
+        ),
+        default=list,
+        blank=True,
+    )
+    csp_type = models.CharField(
+        "CSP type",
+        max_length=20,
+        blank=True,
+        choices=[(k.value, k.label) for k in journey_rules.CspKind],
+    )
+    support_plan = models.CharField(
+        max_length=10, blank=True, choices=[(p.value, p.label) for p in journey_rules.SupportPlan]
+    )
+    attested = models.BooleanField(
+        "I am authorised to represent the organisation and the information is accurate",
+        default=False,
+    )
+    # What the journey has established so far.
+    prerequisites_checked_on = models.DateField(null=True, blank=True)
+    prerequisite_snapshot = models.JSONField(default=list, blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    eligibility_decided_on = models.DateField(null=True, blank=True)
+    attempt_status = models.CharField(
+        max_length=12, choices=Attempt.choices, default=Attempt.NOT_STARTED
+    )
+    performance_started_on = models.DateField(null=True, blank=True)
+    performance_window_ends_on = models.DateField(null=True, blank=True)
+    csat_carried_over = models.BooleanField(default=False)
+    capability_carried_over = models.BooleanField(default=False)
+    enrolled_on = models.DateField(null=True, blank=True)
+    withdrawn_from = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was rejected or withdrawn.")
+    # Head of the event chain, so that a removed last event is noticed.
+    last_event_hash = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(state__in=OPEN_STATES),
+                name="one_open_enrollment_per_organization",
+                violation_error_message="This organisation already has an open enrollment.",
+            ),
+            models.UniqueConstraint(
+                fields=["renewal_of", "renewal_for_anniversary"],
+                name="one_renewal_per_anniversary",
+            ),
+        ]
+        triggers = [
+            pgtrigger.FSM(
+                name="enrollment_state_edges",
+                field="state",
+                transitions=[(a.value, b.value) for a, b in EDGES],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.organization} ({self.get_state_display()})"
+
+    @property
+    def step(self) -> int:
+        return journey_rules.journey_step(self.state, self.withdrawn_from)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def form_gaps(self) -> list[str]:
+        """What the pre-enrollment form still lacks."""
+        required = [
+            ("contact name", self.contact_name.strip()),
+            ("contact email", self.contact_email.strip()),
+            ("solution areas", self.solution_areas),
+            ("CSP type", self.csp_type),
+            ("support plan", self.support_plan),
+            ("attestation", self.attested),
+        ]
+        return [label for label, value in required if not value]
+
+    def record_prerequisites(self, prerequisites, on) -> None:
+        """Keep what the prerequisites were on the day submit checked them."""
+        self.prerequisites_checked_on = on
+        self.prerequisite_snapshot = [
+            {"code": p.code, "met": p.met, "detail": p.detail, "next_action": p.next_action}
+            for p in prerequisites
+        ]
+
+    # --- Transitions: bodies set fields on self only; services do the rest. ------------------
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.ELIGIBILITY_REVIEW,
+        conditions=[form_complete, prerequisites_met],
+        permission="designation.submit_enrollment",
+    )
+    def submit(self, *, on) -> None:
+        """Partner admin sends the pre-enrollment form for Microsoft's eligibility review."""
+        self.submitted_on = on
+
+    @transition(
+        field=state,
+        source=State.ELIGIBILITY_REVIEW,
+        target=State.PERFORMANCE,
+        permission="designation.review_eligibility",
+    )
+    def approve_eligibility(self, *, on) -> None:
+        """A reviewer finds the organisation eligible: step 2 may start."""
+        self.eligibility_decided_on = on
+        self.attempt_status = self.Attempt.NOT_STARTED
+
+    @transition(
+        field=state,
+        source=State.ELIGIBILITY_REVIEW,
+        target=State.INELIGIBLE,
+        permission="designation.review_eligibility",
+    )
+    def reject_eligibility(self, *, on, reason: str) -> None:
+        """A reviewer rejects, with a reason; the partner may register again once fixed."""
+        self.eligibility_decided_on = on
+        self.reason = reason
+
+    @transition(
+        field=state,
+        source=State.PERFORMANCE,
+        target=State.PERFORMANCE,
+        conditions=[attempt_not_under_way],
+        permission="designation.start_assessment",
+    )
+    def start_performance(self, *, on, window_days: int) -> None:
+        """Partner admin opens the performance window (a new attempt after a failed one)."""
+        self.performance_started_on = on
+        self.performance_window_ends_on = on + timedelta(days=window_days - 1)
+        self.attempt_status = self.Attempt.IN_PROGRESS
+
+    @transition(
+        field=state,
+        source=[State.CUSTOMER_SUCCESS, State.CAPABILITY],
+        target=None,
+        conditions=[attempt_failed],
+        permission="designation.start_assessment",
+    )
+    def retake(self) -> None:
+        """Partner admin asks ISSI for a new attempt of the current step after a failed one."""
+        self.attempt_status = self.Attempt.IN_PROGRESS
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=State.WITHDRAWN,
+        permission="designation.withdraw_enrollment",
+    )
+    def withdraw(self, *, reason: str = "") -> None:
+        """Partner admin withdraws before enrollment."""
+        self.withdrawn_from = self.state
+        self.reason = reason
+
+    # Internal transitions: an audit outcome (or a pass carried over) moves the journey on.
+
+    @transition(field=state, source=State.PERFORMANCE, target=State.CUSTOMER_SUCCESS)
+    def pass_performance(self) -> None:
+        self.attempt_status = self.Attempt.NOT_STARTED
+
+    @transition(field=state, source=State.CUSTOMER_SUCCESS, target=State.CAPABILITY)
+    def pass_customer_success(self) -> None:
+        self.attempt_status = self.Attempt.NOT_STARTED
+
+    @transition(field=state, source=State.CAPABILITY, target=State.ENROLLED)
+    def pass_capability(self, *, on) -> None:
+        self.attempt_status = self.Attempt.NOT_STARTED
+        self.enrolled_on = on
+
+
+PUBLIC_TRANSITIONS = (
+    "submit",
+    "approve_eligibility",
+    "reject_eligibility",
+    "start_performance",
+    "retake",
+    "withdraw",
+)
+
+
+class EnrollmentEvent(models.Model):
+    """One transition of one enrollment: append-only, each hash chained to the one before."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, help_text="'system' for automatic moves.")
+    transition = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    rules_version = models.ForeignKey(ProgramRules, on_delete=models.PROTECT, related_name="+")
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["enrollment_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "sequence"], name="one_event_per_sequence"
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="enrollment_events_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+    def hashed_fields(self) -> dict:
+        """The fields the hash covers, as the chain check recomputes them."""
+        return {
+            "enrollment": self.enrollment_id,
+            "sequence": self.sequence,
+            "at": self.at.isoformat(),
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "transition": self.transition,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "reason": self.reason,
+            "note": self.note,
+            "rules_version": self.rules_version_id,
+        }
+
+    @classmethod
+    def record(
+        cls,
+        enrollment: Enrollment,
+        *,
+        transition: str,
+        from_state: str,
+        by,
+        rules_version: ProgramRules,
+        reason: str = "",
+        note: str = "",
+    ) -> "EnrollmentEvent":
+        """Append the event (the caller holds the enrollment's row lock) and move the head."""
+        previous = enrollment.last_event_hash or journey_rules.GENESIS_HASH
+        sequence = enrollment.events.count() + 1
+        event = cls(
+            enrollment=enrollment,
+            sequence=sequence,
+            at=timezone.now(),
+            actor=by,
+            actor_name=by.get_username() if by is not None else "system",
+            transition=transition,
+            from_state=from_state,
+            to_state=enrollment.state,
+            reason=reason,
+            note=note,
+            rules_version=rules_version,
+            previous_hash=previous,
+        )
+        event.hash = journey_rules.event_hash(event.hashed_fields(), previous)
+        event.save()
+        enrollment.last_event_hash = event.hash
+        return event

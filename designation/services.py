@@ -1,0 +1,199 @@
+"""Writes for enrollments: one service per transition (STYLE.md).
+
+Each locks the enrollment row, checks who may (403), whether the state still allows it (409)
+and which condition fails (400), applies the transition, saves and records the event, and hands
+follow-up work to the journey. Pages and the API call these and nothing else.
+"""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from designation import journey, selectors
+from designation.errors import Conflict, Forbidden, NotFound
+from designation.models import Enrollment, EnrollmentEvent, Organization, ProgramRules
+from designation.permissions import is_partner_admin
+from designation.transitions import apply_transition
+
+FORM_FIELDS = (
+    "contact_name",
+    "contact_email",
+    "solution_areas",
+    "csp_type",
+    "support_plan",
+    "attested",
+)
+
+
+def _locked(enrollment_id: int, by) -> Enrollment:
+    """The enrollment, row-locked; NotFound when it is not the caller's to see."""
+    if not Enrollment.objects.visible_to(by).filter(pk=enrollment_id).exists():
+        raise NotFound("No such enrollment among those you can see.")
+    return (
+        Enrollment.objects.select_for_update().select_related("organization").get(pk=enrollment_id)
+    )
+
+
+def enrollment_create(
+    *, organization_id: int, by, on: date, form: dict, kind: str = Enrollment.Kind.FIRST
+) -> Enrollment:
+    """Partner admin registers interest: a draft enrollment holding the pre-enrollment form."""
+    organization = Organization.objects.visible_to(by).filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound("No such organisation among those you can see.")
+    if not is_partner_admin(by, organization):
+        raise Forbidden("Only a partner admin of this organisation can apply.")
+    with transaction.atomic():
+        open_one = Enrollment.objects.filter(organization=organization).open().first()
+        if open_one is not None:
+            raise Conflict(
+                f"This organisation already has an open enrollment (#{open_one.pk}, "
+                f"{open_one.get_state_display()})."
+            )
+        enrollment = Enrollment(
+            organization=organization,
+            kind=kind,
+            created_by=by,
+            **{name: form[name] for name in FORM_FIELDS if name in form},
+        )
+        try:
+            with transaction.atomic():
+                enrollment.save()
+        except IntegrityError as exc:  # another request opened one a moment ago
+            raise Conflict("This organisation already has an open enrollment.") from exc
+        EnrollmentEvent.record(
+            enrollment,
+            transition="create",
+            from_state="",
+            by=by,
+            rules_version=ProgramRules.objects.in_force(on),
+        )
+        enrollment.save(update_fields=["last_event_hash"])
+    return enrollment
+
+
+def enrollment_update_form(*, enrollment_id: int, by, form: dict) -> Enrollment:
+    """Partner admin edits the pre-enrollment form of a draft."""
+    with transaction.atomic():
+        enrollment = _locked(enrollment_id, by)
+        if not is_partner_admin(by, enrollment.organization_id):
+            raise Forbidden("Only a partner admin of this organisation can edit the form.")
+        if enrollment.state != Enrollment.State.DRAFT:
+            raise Conflict("The form can be changed only while the enrollment is a draft.")
+        for name in FORM_FIELDS:
+            if name in form:
+                setattr(enrollment, name, form[name])
+        enrollment.save()
+    return enrollment
+
+
+def enrollment_submit(*, enrollment_id: int, by, on: date, note: str = "") -> Enrollment:
+    """Send the form for eligibility review; every prerequisite must hold on `on`."""
+    with transaction.atomic():
+        enrollment = _locked(enrollment_id, by)
+        if enrollment.state == Enrollment.State.DRAFT:
+            organization = selectors.organization_for_journey(enrollment.organization_id)
+            enrollment.record_prerequisites(selectors.prerequisites_for(organization, on), on)
+        apply_transition(enrollment, "submit", by=by, on=on, note=note, args={"on": on})
+    return enrollment
+
+
+def enrollment_approve_eligibility(
+    *, enrollment_id: int, by, on: date, note: str = ""
+) -> Enrollment:
+    """A reviewer approves eligibility: the performance step may start."""
+    with transaction.atomic():
+        enrollment = _locked(enrollment_id, by)
+        apply_transition(
+            enrollment, "approve_eligibility", by=by, on=on, note=note, args={"on": on}
+        )
+    return enrollment
+
+
+def enrollment_reject_eligibility(*, enrollment_id: int, by, on: date, reason: str) -> Enrollment:
+    """A reviewer rejects eligibility, with the reason the partner will read."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        enrollment = _locked(enrollment_id, by)
+        apply_transition(
+            enrollment,
+            "reject_eligibility",
+            by=by,
+            on=on,
+            reason=reason,
+            extra=[(bool(reason), "A reason is required to reject eligibility.")],
+            args={"on": on, "reason": reason},
+        )
+    return enrollment
+
+
+def enrollment_start_performance(*, enrollment_id: int, by, on: date) -> Enrollment:
+    """Partner admin starts (or retakes) the performance assessment: the window opens and the
+    day's case-rate figures are frozen on a new audit record."""
+    with transaction.atomic():
+        enrollment = _locked(enrollment_id, by)
+        days = ProgramRules.objects.in_force(on).performance_window_days
+        figures = journey.case_rate_figures(enrollment, on=on)
+        apply_transition(
+            enrollment,
+            "start_performance",
+            by=by,
+            on=on,
+            note=f"Performance window open for {days} days.",
+            # With no revenue the case rate is undefined and cannot pass: do not charge for it.
+            extra=[
+                (
+                    figures.billed_revenue_usd > 0,
+                    f"No billed revenue in the TTM window {figures.window_start.isoformat()} to "
+                    f"{figures.window_end.isoformat()}: the case rate would be undefined and the "
+                    "assessment could not pass. Load your revenue data first.",
+                )
+            ],
+            args={"on": on, "window_days": days},
+        )
+        journey.performance_started(enrollment, on=on, figures=figures)
+    return enrollment
+
+
+def enrollment_retake(*, enrollment_id: int, by, on: date) -> Enrollment:
+    """Partner admin starts a new attempt of the failed CSAT or capability step (new fee)."""
+    with transaction.atomic():
+        enrollment = _locked(enrollment_id, by)
+        apply_transition(enrollment, "retake", by=by, on=on)
+        journey.retake_started(enrollment, on=on)
+    return enrollment
+
+
+def enrollment_withdraw(*, enrollment_id: int, by, on: date, reason: str = "") -> Enrollment:
+    """Partner admin withdraws before enrollment."""
+    with transaction.atomic():
+        enrollment = _locked(enrollment_id, by)
+        apply_transition(
+            enrollment, "withdraw", by=by, on=on, reason=reason, args={"reason": reason}
+        )
+    return enrollment
+
+
+def run_transition(name: str, *, enrollment_id: int, by, on: date, data: dict) -> Enrollment:
+    """The API's entry: one public transition by name, with its inputs."""
+    note = str(data.get("note", ""))
+    reason = str(data.get("reason", ""))
+    services = {
+        "submit": lambda: enrollment_submit(enrollment_id=enrollment_id, by=by, on=on, note=note),
+        "approve_eligibility": lambda: enrollment_approve_eligibility(
+            enrollment_id=enrollment_id, by=by, on=on, note=note
+        ),
+        "reject_eligibility": lambda: enrollment_reject_eligibility(
+            enrollment_id=enrollment_id, by=by, on=on, reason=reason
+        ),
+        "start_performance": lambda: enrollment_start_performance(
+            enrollment_id=enrollment_id, by=by, on=on
+        ),
+        "retake": lambda: enrollment_retake(enrollment_id=enrollment_id, by=by, on=on),
+        "withdraw": lambda: enrollment_withdraw(
+            enrollment_id=enrollment_id, by=by, on=on, reason=reason
+        ),
+    }
+    if name not in services:
+        raise NotFound(f"No transition called “{name}”. Use one of: {', '.join(services)}.")
+    return services[name]()

@@ -1,0 +1,41 @@
+"""Pages of the designation app: organisations and their facts; the enrollment journey."""
+
+from designation.views.enrollment import (
+    badge,
+    badge_letter,
+    enrollment_apply,
+    enrollment_detail,
+    enrollment_home,
+    enrollment_transition,
+    organization_assessments,
+    review_queues,
+    verify_page,
+)
+from designation.views.organizations import (
+    account_facts_edit,
+    fact_delete,
+    fact_edit,
+    home,
+    organization_list,
+    organization_overview,
+    organization_settings,
+)
+
+__all__ = [
+    "account_facts_edit",
+    "badge",
+    "badge_letter",
+    "enrollment_apply",
+    "enrollment_detail",
+    "enrollment_home",
+    "enrollment_transition",
+    "fact_delete",
+    "fact_edit",
+    "home",
+    "organization_assessments",
+    "organization_list",
+    "organization_overview",
+    "organization_settings",
+    "review_queues",
+    "verify_page",
+]

@@ -1,0 +1,330 @@
+"""Pages of the enrollment journey: apply, follow the five steps, act, review, badge, verify."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from assessments import rules as audit_rules
+from assessments.models import AuditRecord, FeeSchedule
+from assessments.selectors import case_rates_to_determine
+from designation import rules as journey_rules
+from designation import selectors, services
+from designation.api import verification_of
+from designation.errors import Forbidden, JourneyError, NotFound
+from designation.forms import NoteForm, OptionalReasonForm, PreEnrollmentForm, ReasonForm
+from designation.grants import verification_url
+from designation.letters import certificate_letter_pdf
+from designation.models import Designation, Enrollment, IncentiveGrant
+from designation.permissions import is_partner_admin, is_partner_member, is_reviewer
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    button: str
+    form: type | None
+    explanation: str
+    fee_kind: str = ""
+
+
+ACTIONS = {
+    "submit": Action(
+        "Submit for eligibility review",
+        "Submit",
+        NoteForm,
+        "Every prerequisite must hold today. A Microsoft reviewer then decides eligibility.",
+    ),
+    "approve_eligibility": Action(
+        "Approve eligibility",
+        "Approve",
+        NoteForm,
+        "The partner may then start the performance assessment.",
+    ),
+    "reject_eligibility": Action(
+        "Reject eligibility",
+        "Reject",
+        ReasonForm,
+        "The partner reads your reason and may register again once it is fixed.",
+    ),
+    "start_performance": Action(
+        "Start the performance assessment",
+        "Start the performance assessment",
+        None,
+        "Starting opens the performance window and freezes today's case-rate figures; ISSI "
+        "validates the case volume and Microsoft determines the final rate.",
+        fee_kind=AuditRecord.Kind.PERFORMANCE,
+    ),
+    "retake": Action(
+        "Start a retake",
+        "Start the retake",
+        None,
+        "A new attempt of this step goes to the ISSI queue.",
+    ),
+    "withdraw": Action(
+        "Withdraw this enrollment",
+        "Withdraw",
+        OptionalReasonForm,
+        "Withdrawing ends this enrollment; you may apply again later. Audit fees already "
+        "charged stay charged.",
+    ),
+}
+
+
+def _steps(enrollment: Enrollment | None) -> list[dict]:
+    """The five steps with done / current / to do, for the progress list."""
+    current = enrollment.step if enrollment else 1
+    finished = enrollment is not None and enrollment.state == Enrollment.State.ENROLLED
+    steps = []
+    for number, title in journey_rules.JOURNEY_STEPS:
+        if number < current or finished:
+            status = "met"
+        elif number == current:
+            status = "warning"
+        else:
+            status = "todo"
+        steps.append({"number": number, "title": title, "status": status})
+    return steps
+
+
+def _refusal(request: HttpRequest, exc: JourneyError) -> None:
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message)
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message)
+    messages.error(request, exc.message)
+
+
+@login_required
+def enrollment_home(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """The organisation's enrollment: the open (or latest) one, or the invitation to apply."""
+    organization = selectors.organization_for(request.user, organization_id)
+    enrollment = selectors.current_enrollment(organization)
+    if enrollment is not None and (enrollment.is_open or enrollment.state == "enrolled"):
+        return redirect("enrollment-page", enrollment_id=enrollment.pk)
+    return render(
+        request,
+        "designation/enrollment_start.html",
+        {
+            "organization": organization,
+            "nav_section": "enrollment",
+            "latest": enrollment,
+            "steps": _steps(None),
+            "can_apply": is_partner_admin(request.user, organization),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrollment_apply(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """The pre-enrollment form: saved as a draft, then submitted for eligibility review."""
+    organization = selectors.organization_for(request.user, organization_id)
+    if not is_partner_admin(request.user, organization):
+        raise PermissionDenied("Only a partner admin of this organisation can apply.")
+    draft = Enrollment.objects.filter(organization=organization, state="draft").first()
+    open_one = Enrollment.objects.filter(organization=organization).open().first()
+    if open_one is not None and draft is None:
+        messages.info(request, "This organisation already has an open enrollment.")
+        return redirect("enrollment-page", enrollment_id=open_one.pk)
+    form = PreEnrollmentForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        today = timezone.localdate()
+        data = {name: form.cleaned_data[name] for name in services.FORM_FIELDS}
+        try:
+            if draft is None:
+                draft = services.enrollment_create(
+                    organization_id=organization.pk, by=request.user, on=today, form=data
+                )
+            else:
+                services.enrollment_update_form(enrollment_id=draft.pk, by=request.user, form=data)
+            services.enrollment_submit(enrollment_id=draft.pk, by=request.user, on=today)
+        except JourneyError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, "Submitted: a Microsoft reviewer will decide eligibility.")
+            return redirect("enrollment-page", enrollment_id=draft.pk)
+    return render(
+        request,
+        "designation/enrollment_apply.html",
+        {"organization": organization, "nav_section": "enrollment", "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """One enrollment: the five steps, what the caller may do now, its audits and timeline."""
+    enrollment = selectors.enrollment_detail_for(request.user, enrollment_id)
+    today = timezone.localdate()
+    available = selectors.available_transitions(enrollment, request.user, today)
+    return render(
+        request,
+        "designation/enrollment_detail.html",
+        {
+            "organization": enrollment.organization,
+            "nav_section": "enrollment",
+            "enrollment": enrollment,
+            "steps": _steps(enrollment),
+            "actions": [(name, ACTIONS[name]) for name in available],
+            "audits": list(enrollment.audits.all()),
+            "events": list(enrollment.events.all()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrollment_transition(request: HttpRequest, enrollment_id: int, name: str) -> HttpResponse:
+    """Confirm, then run, one transition of the enrollment."""
+    if name not in ACTIONS:
+        raise Http404("No such action.")
+    action = ACTIONS[name]
+    enrollment = get_object_or_404(selectors.enrollments_for(request.user), pk=enrollment_id)
+    form = action.form(request.POST or None) if action.form else None
+    status = 200
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form else {}
+        try:
+            services.run_transition(
+                name,
+                enrollment_id=enrollment.pk,
+                by=request.user,
+                on=timezone.localdate(),
+                data=data,
+            )
+        except JourneyError as exc:
+            _refusal(request, exc)
+            status = exc.status
+        else:
+            messages.success(request, f"Done: {action.title.lower()}.")
+            return redirect("enrollment-page", enrollment_id=enrollment.pk)
+    elif request.method == "POST":
+        status = 400
+    fee = ""
+    if action.fee_kind or name == "retake":
+        kind = action.fee_kind or _kind_of_step(enrollment)
+        if kind:
+            fee = FeeSchedule.objects.in_force(kind, timezone.localdate()).display
+    return render(
+        request,
+        "designation/enrollment_confirm.html",
+        {
+            "organization": enrollment.organization,
+            "nav_section": "enrollment",
+            "enrollment": enrollment,
+            "action": action,
+            "form": form,
+            "fee": fee,
+        },
+        status=status,
+    )
+
+
+def _kind_of_step(enrollment: Enrollment) -> str:
+    return {
+        Enrollment.State.PERFORMANCE: AuditRecord.Kind.PERFORMANCE,
+        Enrollment.State.CUSTOMER_SUCCESS: AuditRecord.Kind.CSAT,
+        Enrollment.State.CAPABILITY: AuditRecord.Kind.CAPABILITY,
+    }.get(enrollment.state, "")
+
+
+@login_required
+def review_queues(request: HttpRequest) -> HttpResponse:
+    """Reviewer queues, oldest first: eligibility to review, case rates to determine."""
+    if not is_reviewer(request.user):
+        raise PermissionDenied("The queues are for Microsoft reviewers.")
+    return render(
+        request,
+        "designation/review_queues.html",
+        {
+            "nav_section": "queues",
+            "eligibility": list(selectors.eligibility_queue()),
+            "case_rates": list(case_rates_to_determine()),
+        },
+    )
+
+
+@login_required
+def organization_assessments(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """Every audit of the organisation with its fee, verdict and validity; what is charged."""
+    organization = selectors.organization_for(request.user, organization_id)
+    audits = list(
+        AuditRecord.objects.filter(enrollment__organization=organization)
+        .select_related("auditor", "enrollment")
+        .order_by("-created_at", "-id")
+    )
+    enrollment = selectors.current_enrollment(organization)
+    next_kind = _next_fee_kind(enrollment)
+    today = timezone.localdate()
+    charged = {}
+    for audit in audits:
+        if audit.supersedes_id is None:  # a correction is the same attempt, charged once
+            charged[audit.fee_currency] = charged.get(audit.fee_currency, 0) + audit.fee_amount
+    return render(
+        request,
+        "designation/organization_assessments.html",
+        {
+            "organization": organization,
+            "nav_section": "assessments",
+            "audits": audits,
+            "charged": [audit_rules.format_money(a, c) for c, a in sorted(charged.items())],
+            "next_fee": FeeSchedule.objects.in_force(next_kind, today) if next_kind else None,
+            "enrollment": enrollment,
+        },
+    )
+
+
+def _next_fee_kind(enrollment: Enrollment | None) -> str:
+    """The kind of the next attempt the partner will be charged for, if one is ahead."""
+    if enrollment is None or not enrollment.is_open:
+        return ""
+    if enrollment.state in (Enrollment.State.DRAFT, Enrollment.State.ELIGIBILITY_REVIEW):
+        return AuditRecord.Kind.PERFORMANCE
+    if enrollment.attempt_status != Enrollment.Attempt.IN_PROGRESS:
+        return _kind_of_step(enrollment)
+    return ""
+
+
+@login_required
+def badge(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """The badge, its public verification link, the letter and the incentive, once enrolled."""
+    organization = selectors.organization_for(request.user, organization_id)
+    designation = Designation.objects.filter(organization=organization).first()
+    grant = IncentiveGrant.objects.filter(organization=organization).first()
+    return render(
+        request,
+        "designation/badge.html",
+        {
+            "organization": organization,
+            "nav_section": "badge",
+            "designation": designation,
+            "verification_url": verification_url(designation) if designation else "",
+            "grant": grant,
+        },
+    )
+
+
+@login_required
+def badge_letter(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """The certificate letter as a PDF download (members of the organisation and reviewers)."""
+    organization = selectors.organization_for(request.user, organization_id)
+    if not (is_partner_member(request.user, organization) or is_reviewer(request.user)):
+        raise Http404("No letter among those you can see.")
+    designation = get_object_or_404(Designation.objects.listed(), organization=organization)
+    response = HttpResponse(certificate_letter_pdf(designation), content_type="application/pdf")
+    filename = f"support-services-designation-{organization.partner_id}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def verify_page(request: HttpRequest, credential_id: str) -> HttpResponse:
+    """Public: anyone can check a badge's credential id."""
+    designation = selectors.designation_by_credential(credential_id)
+    return render(request, "designation/verify.html", {"badge": verification_of(designation)})

@@ -1,0 +1,112 @@
+"""REST API for case rates and the cases/revenue imports (SPEC section 12)."""
+
+from django.core.exceptions import PermissionDenied as NotAllowed
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from metrics import selectors, services
+from metrics.serializers import (
+    AsOfQuerySerializer,
+    CaseRateSerializer,
+    ImportCountsSerializer,
+    ImportErrorsSerializer,
+    ImportUploadSerializer,
+)
+
+ORGANIZATION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Organisation.")
+
+
+class CaseRateView(APIView):
+    """The organisation's TTM case rate for a day, as the program judges it."""
+
+    @extend_schema(
+        operation_id="organizations_case_rate",
+        parameters=[
+            ORGANIZATION_ID,
+            OpenApiParameter("as_of", str, description="The day, YYYY-MM-DD; today by default."),
+        ],
+        responses=CaseRateSerializer,
+    )
+    def get(self, request: Request, id: int) -> Response:
+        query = AsOfQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        organization = selectors.organization_for(request.user, id)
+        figures = selectors.case_rate_for(
+            organization, query.validated_data.get("as_of") or timezone.localdate()
+        )
+        payload = {**figures.__dict__, "organization": organization.pk}
+        payload["meets_target"] = figures.meets_target
+        return Response(CaseRateSerializer(payload).data)
+
+
+class _ImportView(APIView):
+    """POST a CSV file as multipart `file`; all rows are imported or none."""
+
+    kind = ""
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "imports"
+
+    def post(self, request: Request, id: int) -> Response:
+        organization = selectors.organization_for(request.user, id)
+        try:
+            services.check_can_import(request.user, organization)
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        _, outcome = services.import_file(
+            organization=organization,
+            kind=self.kind,
+            fileobj=file,
+            file_name=file.name,
+            size=file.size,
+            by=request.user,
+            today=timezone.localdate(),
+        )
+        answer = status.HTTP_200_OK if outcome.ok else status.HTTP_400_BAD_REQUEST
+        return Response(outcome.as_response(), status=answer)
+
+
+_IMPORT_RESPONSES = {
+    200: ImportCountsSerializer,
+    400: OpenApiResponse(ImportErrorsSerializer, description="Nothing was imported."),
+    403: OpenApiResponse(description="Only partner admins of the organisation import."),
+    404: OpenApiResponse(description="No such organisation visible to the caller."),
+}
+
+
+class CasesImportView(_ImportView):
+    kind = "cases"
+
+    @extend_schema(
+        operation_id="organizations_cases_import",
+        summary="Import cases.csv (key: case_id)",
+        parameters=[ORGANIZATION_ID],
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses=_IMPORT_RESPONSES,
+    )
+    def post(self, request: Request, id: int) -> Response:
+        return super().post(request, id)
+
+
+class RevenueImportView(_ImportView):
+    kind = "revenue"
+
+    @extend_schema(
+        operation_id="organizations_revenue_import",
+        summary="Import revenue.csv (key: billing_month and source)",
+        parameters=[ORGANIZATION_ID],
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses=_IMPORT_RESPONSES,
+    )
+    def post(self, request: Request, id: int) -> Response:
+        return super().post(request, id)

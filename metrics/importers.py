@@ -1,0 +1,263 @@
+"""The one importer for cases.csv and revenue.csv (SPEC section 5), used by pages, API and tasks.
+
+The file streams into a TEMP staging table with PostgreSQL COPY; one INSERT ... ON CONFLICT DO
+UPDATE writes every row, or fails on the first bad one (see metrics.importsql); after a failure
+the rules run as set-based SQL to list every bad cell. The organisation's rollups are then
+recomputed. All or nothing: any bad row and nothing changes. No query runs per row.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO
+
+import psycopg2
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from metrics.importsql import KINDS, ImportKind
+from metrics.models import ImportRecord
+
+BOM = b"\xef\xbb\xbf"
+ERROR_LIMIT = 100  # errors listed in an answer; the total is always given
+STAGE = "metrics_import_stage"
+_IMPORT_LOCK = 0x4D49  # first key of the per-organisation import advisory lock ("MI")
+_COPY_BUFFER = 1 << 20
+FAILED = "The import failed because of a fault on our side; nothing was changed. Try again later."
+
+
+class ImportRejected(Exception):
+    """The file (or a row in it) breaks a rule; nothing was changed."""
+
+    def __init__(self, detail: str, errors: list[dict], error_count: int | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors[:ERROR_LIMIT]
+        self.error_count = len(errors) if error_count is None else error_count
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: counts when it succeeded, the errors when it was refused."""
+
+    ok: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    detail: str = ""
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+
+    def as_response(self) -> dict:
+        """The API's answer: counts (200) or detail, errors and their total (400)."""
+        if self.ok:
+            return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return {"detail": self.detail, "errors": self.errors, "error_count": self.error_count}
+
+
+def _error(row: int | None, column: str, message: str) -> dict:
+    return {"row": row, "column": column, "message": message}
+
+
+def read_header(fileobj: BinaryIO, kind: ImportKind) -> list[str]:
+    """Consume and check the header row; the stream is left at the first data row."""
+    first = fileobj.readline(64 * 1024)
+    if first.startswith(BOM):
+        first = first[len(BOM) :]
+    if not first.strip():
+        raise ImportRejected(
+            f"The file is empty. Upload {kind.file_name} with a header row "
+            f"({', '.join(kind.columns)}) and one row per line.",
+            [_error(1, "", "The header row is missing.")],
+        )
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            "The file is not UTF-8 text. Save it as CSV UTF-8 and upload it again.",
+            [_error(1, "", "The header row is not UTF-8 text.")],
+        ) from exc
+    names = [name.strip().lower() for name in next(csv.reader(io.StringIO(text)), [])]
+    errors = [
+        _error(1, name, f"Unknown column “{name}”. The columns are: {', '.join(kind.columns)}.")
+        for name in names
+        if name not in kind.columns
+    ]
+    errors += [
+        _error(1, name, f"The column “{name}” appears more than once.")
+        for index, name in enumerate(names)
+        if name in names[:index] and name in kind.columns
+    ]
+    errors += [
+        _error(1, name, f"The required column “{name}” is missing.")
+        for name in kind.required
+        if name not in names
+    ]
+    if errors:
+        raise ImportRejected("The header row does not match the file's format.", errors)
+    return names
+
+
+_COPY_MESSAGES = [
+    ("extra data after last expected column", "This row has more values than the header."),
+    ("missing data for column", "This row has fewer values than the header."),
+    ("unterminated CSV quoted field", "A quoted value is not closed."),
+    ("invalid byte sequence", "This row is not valid UTF-8 text."),
+]
+
+
+def _copy_error(exc: psycopg2.Error) -> ImportRejected:
+    """Turn COPY's complaint about the file into a row and a message a person can act on."""
+    primary = getattr(exc.diag, "message_primary", None) or str(exc)
+    line = re.search(r"line (\d+)", getattr(exc.diag, "context", None) or "")
+    row = int(line.group(1)) + 1 if line else None  # COPY counts from the row after the header
+    message = next(
+        (text for needle, text in _COPY_MESSAGES if needle in primary),
+        f"This row could not be read ({primary}).",
+    )
+    return ImportRejected("The file could not be read as CSV.", [_error(row, "", message)])
+
+
+def _load(cursor, fileobj: BinaryIO, names: list[str], kind: ImportKind) -> int:
+    """Create the staging table and COPY the rest of the stream into it; return the row count."""
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    columns = ", ".join(f"{name} text" for name in kind.columns)
+    cursor.execute(f"CREATE TEMP TABLE {STAGE} ({columns})")
+    copy = (
+        f"COPY {STAGE} ({', '.join(names)}) FROM STDIN "
+        "WITH (FORMAT csv, HEADER false, ENCODING 'UTF8')"
+    )
+    try:
+        cursor.copy_expert(copy, fileobj, _COPY_BUFFER)
+    except psycopg2.DataError as exc:
+        raise _copy_error(exc) from exc
+    return cursor.rowcount
+
+
+def _validate(cursor, kind: ImportKind, today: date) -> None:
+    """Run every rule over the staging table; raise with the first errors and the total."""
+    cursor.execute(kind.validate_sql, {"today": today, "limit": ERROR_LIMIT})
+    found = cursor.fetchall()
+    if found:
+        total = found[0][3]
+        errors = [_error(row, column, message) for row, column, message, _ in found]
+        noun = "row has an error" if total == 1 else "errors were found"
+        raise ImportRejected(
+            f"The file was not imported: {total} {noun}. Correct them and upload it again; "
+            "nothing was changed.",
+            errors,
+            total,
+        )
+
+
+def _save(cursor, kind: ImportKind, organization_id: int, today: date) -> tuple[int, int]:
+    """Write every staged row and recompute the rollups; (created, updated). Rejects bad files."""
+    params = {"org": organization_id, "today": today}
+    with transaction.atomic():
+        # One import per organisation at a time: the rollups are recomputed from its rows.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, organization_id % 2**31]
+        )
+        try:
+            with transaction.atomic():
+                cursor.execute(kind.upsert_sql, params)
+                created, updated = cursor.fetchone()
+        except DatabaseError:
+            _validate(cursor, kind, today)  # names every bad cell and raises ImportRejected
+            raise  # no rule explains the failure: a fault, not the file's
+        if created or updated:
+            cursor.execute(kind.rollup_sql, params)
+    return created, updated
+
+
+def _progress(record: ImportRecord | None, status: str, progress: int, **fields) -> None:
+    if record is None:
+        return
+    record.status, record.progress = status, progress
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.save(update_fields=["status", "progress", *fields])
+
+
+def run_import(
+    *,
+    kind: str,
+    organization_id: int,
+    fileobj: BinaryIO,
+    size: int,
+    today: date,
+    record: ImportRecord | None = None,
+) -> ImportOutcome:
+    """Import one CSV file into one organisation: all rows or none. Records the outcome."""
+    spec = KINDS[kind]
+    rows = 0
+    try:
+        if size > settings.IMPORT_MAX_BYTES:
+            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise ImportRejected(
+                f"The file is larger than {limit} MB. Split it and import each part.", []
+            )
+        if size == 0:
+            raise ImportRejected(
+                f"The file is empty. Upload {spec.file_name} with a header row "
+                f"({', '.join(spec.columns)}) and one row per line.",
+                [],
+            )
+        _progress(record, ImportRecord.Status.LOADING, 10)
+        names = read_header(fileobj, spec)
+        with connection.cursor() as cursor:
+            try:
+                with transaction.atomic():
+                    rows = _load(cursor, fileobj, names, spec)
+                if rows == 0:
+                    raise ImportRejected(
+                        "The file has a header row but no data rows: nothing to import.", []
+                    )
+                _progress(record, ImportRecord.Status.SAVING, 40, rows=rows)
+                created, updated = _save(cursor, spec, organization_id, today)
+            finally:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    except ImportRejected as exc:
+        outcome = ImportOutcome(
+            ok=False, rows=rows, detail=exc.detail, errors=exc.errors, error_count=exc.error_count
+        )
+    except Exception:
+        # Not the file's fault: record that nothing changed, and let the error be reported.
+        _finish(record, ImportOutcome(ok=False, rows=rows, detail=FAILED))
+        raise
+    else:
+        outcome = ImportOutcome(
+            ok=True,
+            rows=rows,
+            created=created,
+            updated=updated,
+            unchanged=rows - created - updated,
+            detail=f"{rows} row{'s' if rows != 1 else ''} imported: {created} new, "
+            f"{updated} changed, "
+            f"{rows - created - updated} unchanged.",
+        )
+    _finish(record, outcome)
+    return outcome
+
+
+def _finish(record: ImportRecord | None, outcome: ImportOutcome) -> None:
+    if record is None:
+        return
+    _progress(
+        record,
+        ImportRecord.Status.DONE,
+        100,
+        outcome=ImportRecord.Outcome.OK if outcome.ok else ImportRecord.Outcome.REJECTED,
+        rows=outcome.rows,
+        created=outcome.created,
+        updated=outcome.updated,
+        unchanged=outcome.unchanged,
+        error_count=outcome.error_count,
+        errors=outcome.errors,
+        detail=outcome.detail[:500],
+        finished_at=timezone.now(),
+    )

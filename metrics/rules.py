@@ -1,0 +1,110 @@
+"""Case-rate rules of the Support Services designation (SPEC section 5).
+
+Pure: values and a date in, values out. No Django, no clock.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+
+PER_MILLION = Decimal(1_000_000)
+CENT = Decimal("0.01")
+# A rate shown as the target after rounding to two places still meets it: 20.004 is 20.00.
+_HALF_CENT = Decimal("0.005")
+
+CASE_PROGRAMS = ("CSP", "EA", "MCA", "OTHER")
+COUNTED_PROGRAM = "CSP"
+SEVERITIES = ("A", "B", "C")
+REVENUE_SOURCES = ("CSP", "ACR")
+
+
+def month_start(day: date) -> date:
+    """The first day of day's month."""
+    return day.replace(day=1)
+
+
+def ttm_window(as_of: date) -> tuple[date, date]:
+    """The twelve complete calendar months before as_of's month, first and last day inclusive."""
+    end = month_start(as_of) - timedelta(days=1)
+    start = month_start(end) - relativedelta(months=11)
+    return start, end
+
+
+def window_months(as_of: date) -> list[date]:
+    """The first day of each of the twelve months of as_of's TTM window, oldest first."""
+    start, _ = ttm_window(as_of)
+    return [start + relativedelta(months=n) for n in range(12)]
+
+
+def trend_months(as_of: date, months: int = 24) -> list[date]:
+    """The first day of each of the `months` complete months before as_of's month, oldest first."""
+    last = month_start(as_of) - relativedelta(months=1)
+    return [last - relativedelta(months=n) for n in range(months - 1, -1, -1)]
+
+
+def in_window(day: date, as_of: date) -> bool:
+    """Whether a case opened on `day` counts in as_of's TTM window."""
+    start, end = ttm_window(as_of)
+    return start <= day <= end
+
+
+def case_rate(cases: int, revenue_usd: Decimal) -> Decimal | None:
+    """CSP cases per USD 1M of CSP+ACR billed revenue, to two places; None when no revenue."""
+    if revenue_usd <= 0:
+        return None
+    return (Decimal(cases) * PER_MILLION / Decimal(revenue_usd)).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+
+
+def meets_target(rate: Decimal | None, target: Decimal) -> bool:
+    """Lower is better: the rate meets the target when it is defined and not above it."""
+    return rate is not None and rate <= target
+
+
+def max_cases_for(revenue_usd: Decimal, target: Decimal) -> int:
+    """The most CSP cases that still meet the target on this revenue (0 when there is none)."""
+    if revenue_usd <= 0:
+        return 0
+    # case_rate(n) <= target  <=>  n * 1M / revenue < target + 0.005 (half-up rounding).
+    limit = (target + _HALF_CENT) * Decimal(revenue_usd) / PER_MILLION
+    return max(int(limit.to_integral_value(rounding=ROUND_CEILING)) - 1, 0)
+
+
+def cases_over_target(cases: int, revenue_usd: Decimal, target: Decimal) -> int | None:
+    """How many fewer CSP cases would meet the target; None when no case count can (no revenue)."""
+    if revenue_usd <= 0:
+        return None
+    return max(cases - max_cases_for(revenue_usd, target), 0)
+
+
+def revenue_shortfall(cases: int, revenue_usd: Decimal, target: Decimal) -> Decimal:
+    """How much more billed revenue (USD, to the cent) would bring the rate within the target."""
+    if meets_target(case_rate(cases, revenue_usd), target):
+        return Decimal("0.00")
+    # Smallest revenue R (in cents) with cases * 1M / R < target + 0.005.
+    needed = (Decimal(cases) * PER_MILLION / (target + _HALF_CENT)).quantize(
+        CENT, rounding=ROUND_FLOOR
+    ) + CENT
+    needed = max(needed, CENT)
+    return max(needed - Decimal(revenue_usd), Decimal("0.00")).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """What would bring a case rate within the target: fewer cases or more revenue."""
+
+    meets: bool
+    cases_to_remove: int | None
+    revenue_to_add_usd: Decimal
+
+
+def what_if(cases: int, revenue_usd: Decimal, target: Decimal) -> WhatIf:
+    """The two ways to meet the target from these TTM figures."""
+    return WhatIf(
+        meets=meets_target(case_rate(cases, revenue_usd), target),
+        cases_to_remove=cases_over_target(cases, revenue_usd, target),
+        revenue_to_add_usd=revenue_shortfall(cases, revenue_usd, target),
+    )

@@ -1,0 +1,168 @@
+"""Writes for metrics: imports, the nightly case-rate snapshots and rollup rebuilds."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+
+from designation.models import Organization
+from metrics import rules
+from metrics.importers import ImportOutcome, run_import
+from metrics.models import ImportRecord
+
+_RECOMPUTE_LOCK = 0x4D455452_4543  # "METREC": one nightly recompute at a time
+
+
+def check_can_import(user, organization: Organization) -> None:
+    """Only partner admins of the organisation load its cases and revenue."""
+    if not user.has_perm("designation.change_organization_facts", organization):
+        raise PermissionDenied(
+            "Only a partner admin of this organisation can import its cases and revenue."
+        )
+
+
+def import_start(*, organization: Organization, kind: str, file_name: str, size: int, by):
+    """Record an import about to run (or be queued); the record shows its progress."""
+    check_can_import(by, organization)
+    return ImportRecord.objects.create(
+        organization=organization,
+        kind=kind,
+        file_name=file_name[:255],
+        file_size=size,
+        imported_by=by,
+    )
+
+
+def import_file(
+    *,
+    organization: Organization,
+    kind: str,
+    fileobj: BinaryIO,
+    file_name: str,
+    size: int,
+    by,
+    today: date,
+) -> tuple[ImportRecord, ImportOutcome]:
+    """Import a cases.csv or revenue.csv now, all or nothing, and record who did it and how."""
+    record = import_start(
+        organization=organization, kind=kind, file_name=file_name, size=size, by=by
+    )
+    outcome = run_import(
+        kind=kind,
+        organization_id=organization.pk,
+        fileobj=fileobj,
+        size=size,
+        today=today,
+        record=record,
+    )
+    return record, outcome
+
+
+def import_recorded_file(*, record_id: int, path: str, today: date) -> ImportOutcome:
+    """Run a queued import from the file saved for it (the Celery task's body)."""
+    record = ImportRecord.objects.get(pk=record_id)
+    with open(path, "rb") as fileobj:
+        return run_import(
+            kind=record.kind,
+            organization_id=record.organization_id,
+            fileobj=fileobj,
+            size=record.file_size,
+            today=today,
+            record=record,
+        )
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    """What the nightly recompute did for a day."""
+
+    as_of: date
+    ran: bool
+    snapshots: int
+
+    def __str__(self) -> str:
+        if not self.ran:
+            return f"Skipped case rates for {self.as_of.isoformat()}: another recompute is running."
+        return f"Case rates for {self.as_of.isoformat()}: {self.snapshots} organisations."
+
+
+# One statement for every organisation: twelve rollups summed, the rate rounded half up like
+# rules.case_rate, the target in force attached; a rerun of the same day replaces the rows.
+_RECOMPUTE_SQL = """
+    INSERT INTO metrics_caseratesnapshot AS s
+        (organization_id, as_of, window_start, window_end, case_volume, billed_revenue_usd,
+         case_rate, case_rate_target, computed_at)
+    SELECT o.id, %(as_of)s, %(start)s, %(end)s,
+           coalesce(t.volume, 0), coalesce(t.revenue, 0),
+           CASE WHEN t.revenue > 0 THEN round(t.volume * 1000000.0 / t.revenue, 2) END,
+           (SELECT case_rate_target FROM designation_programrules
+            WHERE effective_from <= %(as_of)s ORDER BY effective_from DESC, id DESC LIMIT 1),
+           now()
+    FROM designation_organization o
+    LEFT JOIN (
+        SELECT organization_id, sum(csp_case_count) AS volume,
+               sum(csp_revenue_usd + acr_revenue_usd) AS revenue
+        FROM metrics_monthlyrollup
+        WHERE month BETWEEN %(start)s AND %(end)s
+        GROUP BY organization_id
+    ) AS t ON t.organization_id = o.id
+    ON CONFLICT (organization_id, as_of) DO UPDATE SET
+        window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
+        case_volume = EXCLUDED.case_volume, billed_revenue_usd = EXCLUDED.billed_revenue_usd,
+        case_rate = EXCLUDED.case_rate, case_rate_target = EXCLUDED.case_rate_target,
+        computed_at = EXCLUDED.computed_at
+"""
+
+
+def recompute_case_rates(*, as_of: date) -> RecomputeResult:
+    """Store every organisation's TTM snapshot for as_of in one statement; skip if one runs."""
+    start, end = rules.ttm_window(as_of)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_RECOMPUTE_LOCK])
+        if not cursor.fetchone()[0]:
+            return RecomputeResult(as_of=as_of, ran=False, snapshots=0)
+        cursor.execute(_RECOMPUTE_SQL, {"as_of": as_of, "start": start, "end": end})
+        return RecomputeResult(as_of=as_of, ran=True, snapshots=cursor.rowcount)
+
+
+_REBUILD_SQL = """
+    INSERT INTO metrics_monthlyrollup
+        (organization_id, month, csp_case_count, csp_revenue_usd, acr_revenue_usd)
+    SELECT organization_id, month, sum(cases), sum(csp), sum(acr)
+    FROM (
+        SELECT organization_id, date_trunc('month', opened_on)::date AS month,
+               count(*) AS cases, 0 AS csp, 0 AS acr
+        FROM metrics_case WHERE program = 'CSP' AND {cases_filter}
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT organization_id, billing_month, 0,
+               coalesce(sum(amount_usd) FILTER (WHERE source = 'CSP'), 0),
+               coalesce(sum(amount_usd) FILTER (WHERE source = 'ACR'), 0)
+        FROM metrics_revenueline WHERE {revenue_filter}
+        GROUP BY 1, 2
+    ) AS parts
+    GROUP BY organization_id, month
+    ON CONFLICT (organization_id, month) DO UPDATE SET
+        csp_case_count = EXCLUDED.csp_case_count,
+        csp_revenue_usd = EXCLUDED.csp_revenue_usd,
+        acr_revenue_usd = EXCLUDED.acr_revenue_usd
+    WHERE (metrics_monthlyrollup.csp_case_count, metrics_monthlyrollup.csp_revenue_usd,
+           metrics_monthlyrollup.acr_revenue_usd)
+        IS DISTINCT FROM (EXCLUDED.csp_case_count, EXCLUDED.csp_revenue_usd,
+           EXCLUDED.acr_revenue_usd)
+"""
+
+
+def rebuild_rollups(*, organization_ids: list[int] | None = None) -> int:
+    """Recompute monthly rollups from cases and revenue lines (bulk loads); rows changed."""
+    if organization_ids is None:
+        sql, params = _REBUILD_SQL.format(cases_filter="true", revenue_filter="true"), {}
+    else:
+        scoped = "organization_id = ANY(%(ids)s)"
+        sql = _REBUILD_SQL.format(cases_filter=scoped, revenue_filter=scoped)
+        params = {"ids": list(organization_ids)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -1,0 +1,155 @@
+"""Pure audit rules: every pass mark at, above and below its threshold; validation; evidence."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from assessments import evidence
+from assessments import rules as r
+
+D = Decimal
+
+
+def scores(function=80, skills=75, metrics=70):
+    return {
+        "support_function": function,
+        "support_staff_skills": skills,
+        "support_performance_metrics": metrics,
+    }
+
+
+@pytest.mark.parametrize(
+    ("rate", "passes"),
+    [(D("19.99"), True), (D("20.00"), True), (D("20.01"), False), (None, False)],
+)
+def test_performance_passes_at_or_below_the_target_and_never_without_revenue(rate, passes):
+    assert r.performance_passes(rate, D("20.00")) is passes
+
+
+def test_case_rate_is_cases_per_million_rounded_and_undefined_without_revenue():
+    assert r.case_rate(12, D("600000")) == D("20.00")
+    assert r.case_rate(1, D("3000000")) == D("0.33")
+    assert r.case_rate(5, D("0")) is None
+
+
+def test_performance_window_of_30_days_includes_its_first_day():
+    assert r.performance_window_end(date(2026, 11, 21), 30) == date(2026, 12, 20)
+
+
+@pytest.mark.parametrize(
+    ("methodology_ok", "score", "passes"),
+    [
+        (True, D("4.0"), True),
+        (True, D("3.9"), False),
+        (True, D("5.0"), True),
+        (False, D("5.0"), False),
+    ],
+)
+def test_csat_passes_with_accepted_methodology_at_or_above_the_minimum(
+    methodology_ok, score, passes
+):
+    assert r.csat_passes(methodology_ok=methodology_ok, score=score, minimum=D("4.0")) is passes
+
+
+@pytest.mark.parametrize(
+    ("raw", "parsed"),
+    [("1.0", D("1.0")), ("5", D("5")), ("4.2", D("4.2")), ("0.9", None), ("5.1", None)]
+    + [("4.25", None), ("abc", None), ("NaN", None), (None, None)],
+)
+def test_csat_score_is_from_1_to_5_with_one_decimal(raw, parsed):
+    assert r.parse_csat_score(raw) == parsed
+
+
+def test_capability_total_is_the_mean_of_the_three_dimensions():
+    assert r.capability_total(scores(80, 75, 70)) == D("75.00")
+    assert r.capability_total(scores(70, 70, 71)) == D("70.33")
+
+
+@pytest.mark.parametrize(
+    ("values", "passes"),
+    [
+        ((70, 70, 70), True),  # total exactly at the minimum
+        ((90, 70, 50), True),  # one dimension exactly at its minimum
+        ((100, 60, 49), False),  # a dimension below 50 fails whatever the total
+        ((70, 70, 69), False),  # total 69.67 is below 70
+    ],
+)
+def test_capability_passes_when_total_and_every_dimension_reach_their_minimums(values, passes):
+    assert r.capability_passes(scores(*values), minimum_total=70, minimum_dimension=50) is passes
+
+
+def test_capability_scores_must_be_whole_numbers_from_0_to_100_for_every_dimension():
+    assert r.capability_score_errors(scores()) == {}
+    errors = r.capability_score_errors(
+        {"support_function": 101, "support_staff_skills": 7.5, "extra": 1}
+    )
+    assert set(errors) == {
+        "support_function",
+        "support_staff_skills",
+        "support_performance_metrics",
+        "extra",
+    }
+
+
+def test_capability_needs_evidence_for_all_eleven_components_others_need_none():
+    assert len(r.CAPABILITY_COMPONENTS) == 11
+    codes = [code for code, _ in r.CAPABILITY_COMPONENTS]
+    assert r.missing_components("capability", codes) == []
+    assert r.missing_components("capability", codes[1:]) == ["Support processes and procedures"]
+    assert r.missing_components("csat", []) == []
+
+
+def test_performance_submission_needs_a_volume_and_a_reason_per_excluded_case():
+    case = r.ExcludedCaseInput
+    assert r.performance_submission_errors(10, [case("C1", "duplicate")]) == {}
+    assert "validated_case_volume" in r.performance_submission_errors(None, [])
+    assert "excluded_cases" in r.performance_submission_errors(3, [case("C1", " ")])
+    assert "excluded_cases" in r.performance_submission_errors(
+        3, [case("C1", "dup"), case("C1", "dup")]
+    )
+
+
+def test_money_is_shown_with_currency_and_thousands():
+    assert r.format_money(D("1350"), "USD") == "USD 1,350.00"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/passwd", "..\\..\\windows\\win.ini", "..", ".htaccess", "a/b.pdf", "x\x00.pdf"],
+)
+def test_path_like_or_hidden_names_are_refused(name):
+    with pytest.raises(evidence.EvidenceRefused):
+        evidence.clean_original_name(name)
+
+
+def test_an_ordinary_name_is_kept_and_a_long_one_shortened_keeping_its_extension():
+    assert evidence.clean_original_name("Case report 2026.pdf") == "Case report 2026.pdf"
+    long_name = evidence.clean_original_name("a" * 300 + ".pdf")
+    assert len(long_name) == 150 and long_name.endswith(".pdf")
+
+
+def test_size_limit_is_inclusive_and_empty_files_are_refused():
+    assert evidence.size_refusal(25, 25) is None
+    assert "at most" in evidence.size_refusal(26, 25)
+    assert evidence.size_refusal(0, 25) == "The file is empty."
+
+
+@pytest.mark.parametrize(
+    ("content_type", "accepted"),
+    [
+        ("application/pdf", True),
+        ("image/png", True),
+        ("image/jpeg", True),
+        (evidence.DOCX, True),
+        (evidence.XLSX, True),
+        ("text/csv", True),
+        ("text/plain", True),
+        ("text/html", False),
+        ("image/svg+xml", False),
+        ("application/x-dosexec", False),
+        ("application/zip", False),
+    ],
+)
+def test_only_the_seven_evidence_types_are_accepted(content_type, accepted):
+    assert (evidence.type_refusal(content_type) is None) is accepted
