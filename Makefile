@@ -32,6 +32,10 @@ lint: install
 bench: install
 	DEBUG=1 $(BIN)/python -m bench
 
+## The current two-factor code of a demo staff user: make otp USER=reviewer
+otp: install
+	@DEBUG=1 $(BIN)/python manage.py demo_otp $(USER)
+
 ## 50 clients for 30 s on the dashboard and API against gunicorn with production settings.
 load: install
 	DEBUG=1 $(BIN)/python -m bench.load_test

@@ -58,13 +58,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("otp_token", "Too many wrong codes: wait a few seconds, then retry.")
+        elif device.verify_token(form.cleaned_data["otp_token"]):
             if not device.confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("otp_token", "That code is not valid. Check your device's clock and retry.")
+        else:
+            form.add_error(
+                "otp_token", "That code is not valid. Check your device's clock and retry."
+            )
     context = {"form": form, "next": _safe_next(request), "setting_up": not device.confirmed}
     if not device.confirmed:
         context["qr_svg"] = _qr_svg(device.config_url)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from designation.models import (
     AUDITORS,
@@ -132,9 +133,20 @@ def seed(today: date) -> list[tuple[str, str]]:
         ("reviewer", REVIEWERS, "Microsoft reviewer"),
         ("auditor", AUDITORS, "ISSI auditor"),
     ]:
-        demo_user(username, email_domain="example.org").groups.add(Group.objects.get(name=group))
-        sign_ins.append((username, label))
+        staff = demo_user(username, email_domain="example.org")
+        staff.groups.add(Group.objects.get(name=group))
+        demo_authenticator(staff)
+        sign_ins.append((username, f"{label}; two-factor code: make otp USER={username}"))
     admin = demo_user("admin", is_staff=True, is_superuser=True)
     admin.groups.add(Group.objects.get(name=PROGRAM_ADMINS))
-    sign_ins.append(("admin", "program admin (Django admin at /admin/)"))
+    demo_authenticator(admin)
+    sign_ins.append(("admin", "program admin, Django admin at /admin/; code: make otp USER=admin"))
     return sign_ins
+
+
+def demo_authenticator(user: User) -> TOTPDevice:
+    """A confirmed authenticator for a demo staff user (its codes: `manage.py demo_otp`)."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Demo authenticator", defaults={"confirmed": True}
+    )
+    return device

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from designation import views
+from designation import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", accounts.two_factor, name="two-factor"),
     path("organizations/", views.organization_list, name="organization-index"),
     path(
         "organizations/<int:organization_id>/",

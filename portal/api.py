@@ -1,5 +1,9 @@
 """API plumbing shared by every app: pagination and JSON errors a person can act on."""
 
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import ScopedRateThrottle
@@ -25,8 +29,60 @@ def exception_handler(exc, context):
     return response
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """Username and password; staff roles also give the code from their authenticator app."""
+
+    otp_token = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, label="Two-factor code"
+    )
+
+    def validate(self, attrs):
+        from django.contrib.auth import authenticate
+        from django_otp import match_token
+
+        from designation.accounts import requires_two_factor
+
+        request = self.context["request"]
+        # The plain HttpRequest, so that django-axes sees (and can lock) this sign-in too.
+        user = authenticate(
+            request=getattr(request, "_request", request),
+            username=attrs.get("username"),
+            password=attrs.get("password"),
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                "Unable to log in with provided credentials.", code="authorization"
+            )
+        code = attrs.get("otp_token", "")
+        if requires_two_factor(user) and (not code or match_token(user, code) is None):
+            raise serializers.ValidationError(
+                "Reviewers, auditors and program admins must send `otp_token`, the current "
+                "six-digit code from their authenticator app.",
+                code="authorization",
+            )
+        attrs["user"] = user
+        return attrs
+
+
 class ThrottledObtainAuthToken(ObtainAuthToken):
     """`POST username, password` answers `{"token": ...}`; rate-limited per client address."""
 
+    serializer_class = TokenRequestSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
+    """What a locked-out sign-in gets: JSON on the API, the explanatory page elsewhere."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = (
+        f"Too many wrong passwords in a row: sign-in for this account from your address is "
+        f"locked for {minutes} minutes."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)

@@ -4,6 +4,7 @@ Unset DATABASE_URL: the portal starts its own embedded PostgreSQL under var/pgda
 Unset REDIS_URL: Celery runs tasks in-process (eager, exceptions propagate).
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules",
@@ -79,9 +83,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -125,6 +132,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before any other
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -134,6 +142,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling: the sixth wrong password in a row locks that account from that address.
+AXES_FAILURE_LIMIT = 6
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=_read("LOGIN_LOCKOUT_MINUTES", env.int, default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.api.lockout_response"
+AXES_IPWARE_PROXY_COUNT = _read("PROXY_COUNT", env.int, default=0 if DEBUG else 1)
+AXES_VERBOSE = False
+# Two-factor (TOTP) sign-in for Microsoft reviewers, ISSI auditors and program admins.
+OTP_TOTP_ISSUER = "Support Services designation portal"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,8 +2,12 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from designation.accounts import requires_two_factor
 from tests.designation import factories
 
 
@@ -24,6 +28,30 @@ def pytest_collection_modifyitems(items):
         if transactional and not kwargs.get("serialized_rollback"):
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+class PortalClient(Client):
+    """Django's test client whose force_login also completes two-factor sign-in for staff.
+
+    It does what the two-factor page does after a valid code: a confirmed authenticator and its
+    id in the session. tests/designation/test_accounts.py drives the real page and proves that
+    without it staff reach nothing.
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if requires_two_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, confirmed=True, defaults={"name": "Test authenticator"}
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client() -> PortalClient:
+    return PortalClient()
 
 
 @pytest.fixture(autouse=True)
