@@ -6,4 +6,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "ISSI assessments"
 
     def ready(self) -> None:
-        from assessments import permissions  # noqa: F401  (registers the permission rules)
+        from assessments import checks, permissions  # noqa: F401  (registers rules and checks)

@@ -4,6 +4,8 @@ python-magic reads the bytes (libmagic); the decisions are plain functions teste
 """
 
 import unicodedata
+import zipfile
+from typing import BinaryIO
 
 import magic
 
@@ -21,6 +23,9 @@ ACCEPTED = {
 ACCEPTED_WORDS = "PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT"
 SNIFF_BYTES = 256 * 1024
 MAX_NAME_LENGTH = 150
+ARCHIVE_TYPES = {DOCX, XLSX}  # Office files are zip archives: checked for zip bombs
+MAX_ARCHIVE_MEMBERS = 2_000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 class EvidenceRefused(ValueError):
@@ -79,3 +84,38 @@ def type_refusal(content_type: str) -> str | None:
 def detect_content_type(head: bytes) -> str:
     """The content type libmagic reads from the file's first bytes."""
     return magic.from_buffer(head, mime=True)
+
+
+def archive_refusal(
+    stream: BinaryIO, *, max_members: int | None = None, max_unpacked: int | None = None
+) -> str | None:
+    """Why a DOCX/XLSX archive is refused (a zip bomb or a broken file), or None.
+
+    The unpacked size is measured by decompressing, not read from the headers, which can lie.
+    """
+    max_members = max_members or MAX_ARCHIVE_MEMBERS
+    max_unpacked = max_unpacked or MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+            if len(members) > max_members:
+                return (
+                    f"This Office file holds {len(members):,} parts; at most {max_members:,} "
+                    "are accepted."
+                )
+            unpacked = 0
+            for member in members:
+                with archive.open(member) as part:
+                    while chunk := part.read(1024 * 1024):
+                        unpacked += len(chunk)
+                        if unpacked > max_unpacked:
+                            return (
+                                "This Office file unpacks to more than "
+                                f"{max_unpacked / 1_048_576:.0f} MB: it is refused as a "
+                                "possible zip bomb."
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
+        return "This Office file is damaged or not a real DOCX/XLSX archive."
+    finally:
+        stream.seek(0)
+    return None

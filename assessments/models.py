@@ -256,12 +256,19 @@ class ExcludedCase(models.Model):
         return f"{self.case_id}: {self.reason}"
 
 
+def evidence_storage():
+    """The evidence storage: the filesystem outside the web root, or an S3-compatible bucket."""
+    from django.core.files.storage import storages
+
+    return storages["evidence"]
+
+
 class EvidenceFile(models.Model):
     """A file supporting an audit, stored under a random name outside the web root."""
 
     audit = models.ForeignKey(AuditRecord, on_delete=models.PROTECT, related_name="evidence")
     component = models.CharField(max_length=40, choices=audit_rules.EVIDENCE_COMPONENTS)
-    file = models.FileField(max_length=200)
+    file = models.FileField(max_length=200, storage=evidence_storage)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
@@ -281,3 +288,30 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_component_display()})"
+
+
+class EvidenceScanQuerySet(models.QuerySet):
+    def clean(self):
+        return self.filter(clean=True)
+
+
+class EvidenceScan(models.Model):
+    """The malware scanner's verdict on one evidence file; no verdict yet means pending."""
+
+    evidence = models.OneToOneField(EvidenceFile, on_delete=models.PROTECT, related_name="scan")
+    clean = models.BooleanField()
+    scanner = models.CharField(max_length=40)
+    detail = models.CharField(max_length=300)
+    scanned_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidenceScanQuerySet.as_manager()
+
+    class Meta:
+        triggers = [
+            pgtrigger.Protect(
+                name="evidence_scan_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{'clean' if self.clean else 'infected'}: {self.evidence}"

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import AuditRecord, EvidenceFile
+from assessments.models import AuditRecord, EvidenceFile, EvidenceScan
 from designation.models.enrollment import ASSESSMENT_STATES
 
 
@@ -48,6 +48,18 @@ def case_rates_to_determine() -> QuerySet[AuditRecord]:
         .select_related("enrollment__organization", "auditor")
         .order_by("submitted_at", "id")
     )
+
+
+def evidence_download_refusal(evidence: EvidenceFile) -> str | None:
+    """Why an evidence file cannot be downloaded now (malware scan pending or failed), or None."""
+    scan = EvidenceScan.objects.filter(evidence=evidence).first()
+    if scan is None:
+        return "This file is still waiting for its malware scan; try again in a few minutes."
+    if not scan.clean:
+        return (
+            f"This file was quarantined by the malware scan ({scan.detail}); upload a clean copy."
+        )
+    return None
 
 
 def evidence_for(user, evidence_id: int) -> EvidenceFile:

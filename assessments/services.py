@@ -6,23 +6,26 @@ naming what is wrong; a decided audit moves the enrollment on through the journe
 """
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from assessments import evidence as evidence_checks
 from assessments import rules as audit_rules
-from assessments.models import AuditRecord, EvidenceFile, ExcludedCase
+from assessments.models import AuditRecord, EvidenceFile, EvidenceScan, ExcludedCase
+from assessments.scanning import Scanner, get_scanner
 from designation import journey
 from designation.errors import ConditionFailed, Conflict, Forbidden, NotFound
 from designation.models import ProgramRules
 from designation.rules import pass_valid_until
+
+logger = logging.getLogger(__name__)
 
 
 def _locked(audit_id: int, by) -> AuditRecord:
@@ -77,17 +80,46 @@ def evidence_upload(*, audit_id: int, by, upload, component: str) -> EvidenceFil
                 f"Choose one of these components: {', '.join(allowed)}.", field="component"
             )
         checked = _checked_upload(upload)
-        stored = default_storage.save(f"evidence/{uuid.uuid4().hex}{checked.extension}", upload)
-        return EvidenceFile.objects.create(
+        evidence = EvidenceFile(
             audit=audit,
             component=component,
-            file=stored,
             original_name=checked.name,
             content_type=checked.content_type,
             size=upload.size,
             sha256=checked.sha256,
             uploaded_by=by,
         )
+        evidence.file.save(f"evidence/{uuid.uuid4().hex}{checked.extension}", upload, save=False)
+        evidence.save()
+        scanner = get_scanner()
+        if scanner.inline:
+            evidence_scan(evidence_id=evidence.pk, scanner=scanner)
+        else:
+            from assessments.tasks import scan_evidence
+
+            scan_evidence.delay_on_commit(evidence.pk)
+        return evidence
+
+
+def evidence_scan(*, evidence_id: int, scanner: Scanner | None = None) -> EvidenceScan:
+    """Record the malware scanner's verdict on one evidence file (once; later calls reuse it)."""
+    scanner = scanner or get_scanner()
+    with transaction.atomic():
+        evidence = EvidenceFile.objects.select_for_update().get(pk=evidence_id)
+        existing = EvidenceScan.objects.filter(evidence=evidence).first()
+        if existing is not None:
+            return existing
+        with evidence.file.open("rb") as stream:
+            verdict = scanner.scan(stream)
+        scan = EvidenceScan.objects.create(
+            evidence=evidence,
+            clean=verdict.clean,
+            scanner=scanner.name,
+            detail=verdict.detail[:300],
+        )
+    if not verdict.clean:
+        logger.warning("Evidence %s quarantined by %s", evidence_id, scanner.name)
+    return scan
 
 
 @dataclass(frozen=True)
@@ -112,6 +144,10 @@ def _checked_upload(upload) -> _Checked:
     refusal = evidence_checks.type_refusal(content_type)
     if refusal:
         raise ConditionFailed(refusal, field="file")
+    if content_type in evidence_checks.ARCHIVE_TYPES:
+        refusal = evidence_checks.archive_refusal(upload)
+        if refusal:
+            raise ConditionFailed(refusal, field="file")
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -180,6 +180,14 @@ def audit_determine(request: HttpRequest, audit_id: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     """Only the organisation, the assigned auditor and reviewers; always as an attachment."""
     evidence = selectors.evidence_for(request.user, evidence_id)
+    refusal = selectors.evidence_download_refusal(evidence)
+    if refusal:
+        return render(
+            request,
+            "assessments/evidence_unavailable.html",
+            {"evidence": evidence, "message": refusal},
+            status=409,
+        )
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

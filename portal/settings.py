@@ -188,10 +188,8 @@ if EVIDENCE_S3_BUCKET:
         },
     }
 else:
-    _evidence_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
-    }
+    # Its location is MEDIA_ROOT (= EVIDENCE_ROOT); no URL: files are never served directly.
+    _evidence_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": _evidence_storage,
@@ -202,6 +200,15 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = 25 * 1024 * 1024
+# Malware scanning of evidence: clamd when CLAMD_ADDRESS (host:port or socket path) is set;
+# otherwise a no-op scanner that marks files clean (development; `check --deploy` warns).
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS", default="")
+EVIDENCE_SCANNER = env.str(
+    "EVIDENCE_SCANNER",
+    default="assessments.scanning.ClamdScanner"
+    if CLAMD_ADDRESS
+    else "assessments.scanning.NoopScanner",
+)
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

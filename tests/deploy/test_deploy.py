@@ -43,6 +43,7 @@ def production_env(**extra) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.com,127.0.0.1",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
+        CLAMD_ADDRESS="127.0.0.1:3310",
     )
     env.update(extra)
     return env
@@ -51,7 +52,7 @@ def production_env(**extra) -> dict[str, str]:
 def test_compose_names_every_service_and_volume():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "clamav", "migrate", "web", "worker", "beat"}
     assert {"pgdata", "evidence"} <= set(compose["volumes"])
     for name in ("migrate", "web", "worker", "beat"):
         assert services[name]["image"] == "support-services-portal:latest"
