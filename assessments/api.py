@@ -30,6 +30,7 @@ class AuditViewSet(
     organisation's; any other answers 404."""
 
     serializer_class = AuditRecordSerializer
+    filterset_fields = ["kind", "status", "enrollment", "auditor"]
 
     def get_queryset(self):
         return selectors.audits_for(self.request.user)

@@ -52,6 +52,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     """Organisations the caller may see; another organisation answers 404."""
 
     serializer_class = OrganizationSerializer
+    filterset_fields = ["country", "partner_id"]
 
     def get_queryset(self):
         return selectors.organizations_for(self.request.user).prefetch_related("locations")
@@ -89,6 +90,8 @@ class EnrollmentViewSet(
     viewsets.GenericViewSet,
 ):
     """Enrollments of the organisations the caller may see; another organisation's answer 404."""
+
+    filterset_fields = ["state", "kind", "organization"]
 
     def get_queryset(self):
         if self.action == "retrieve":

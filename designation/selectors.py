@@ -60,7 +60,11 @@ def prerequisites_for(
 
 def enrollments_for(user) -> QuerySet[Enrollment]:
     """Enrollments the user may see, newest first, with their organisation."""
-    return Enrollment.objects.visible_to(user).select_related("organization")
+    return (
+        Enrollment.objects.visible_to(user)
+        .select_related("organization")
+        .order_by("-created_at", "-id")
+    )
 
 
 def enrollment_detail_for(user, enrollment_id: int) -> Enrollment:

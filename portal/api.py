@@ -64,6 +64,29 @@ class TokenRequestSerializer(AuthTokenSerializer):
         return attrs
 
 
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404: JSON under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Not found: check the URL against the API docs at /api/docs/."}, status=404
+        )
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON under /api/, the portal's page elsewhere; never a traceback."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Something went wrong on our side; it has been logged. Please retry."},
+            status=500,
+        )
+    from django.views.defaults import server_error as page_server_error
+
+    return page_server_error(request)
+
+
 class ThrottledObtainAuthToken(ObtainAuthToken):
     """`POST username, password` answers `{"token": ...}`; rate-limited per client address."""
 

@@ -21,6 +21,9 @@ api_v1 = [
     path("", include(router.urls)),
 ]
 
+handler404 = "portal.api.not_found"
+handler500 = "portal.api.server_error"
+
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
