@@ -109,3 +109,44 @@ def lockout_response(
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(request, "registration/locked_out.html", {"message": message}, status=429)
+
+
+ERROR_RESPONSES = {
+    "400": "The request is invalid or a condition failed; `detail` says what to change.",
+    "401": "Sign in, or send `Authorization: Token ...`.",
+    "403": "You may not do this; `detail` says who may.",
+    "404": "Not there, or not yours to see.",
+    "405": "This method is not allowed here.",
+    "409": "The state moved meanwhile; reload and retry.",
+    "429": "Too many requests; wait and retry.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """Every operation documents the JSON errors it can answer (a `detail` message at least)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "ApiError",
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"],
+            "additionalProperties": True,
+        },
+    )
+    reference = {"$ref": "#/components/schemas/ApiError"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            public_endpoint = not operation.get("security") or {} in operation["security"]
+            for code, description in ERROR_RESPONSES.items():
+                if code == "401" and public_endpoint:
+                    continue
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result
