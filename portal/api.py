@@ -135,8 +135,8 @@ def document_error_responses(result, generator, request, public):
         },
     )
     reference = {"$ref": "#/components/schemas/ApiError"}
-    for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
             responses = operation.setdefault("responses", {})
             public_endpoint = not operation.get("security") or {} in operation["security"]
             for code, description in ERROR_RESPONSES.items():
