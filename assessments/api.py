@@ -53,6 +53,9 @@ class AuditViewSet(
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def evidence(self, request: Request, pk=None) -> Response:
         """Partner admin or assigned auditor uploads one evidence file for a component."""
+        services.authorise(
+            audit_id=int(pk), by=request.user, permission="assessments.upload_evidence"
+        )
         form = EvidenceUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         evidence = services.evidence_upload(
@@ -67,6 +70,7 @@ class AuditViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk=None) -> Response:
         """The assigned auditor records the result (fields by kind); it is never edited after."""
+        services.authorise(audit_id=int(pk), by=request.user, permission="assessments.submit_audit")
         form = AuditSubmitSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         audit = services.audit_submit(
@@ -80,6 +84,9 @@ class AuditViewSet(
     @action(detail=True, methods=["post"])
     def determine(self, request: Request, pk=None) -> Response:
         """A reviewer confirms the validated case rate or overrides it with a reason."""
+        services.authorise(
+            audit_id=int(pk), by=request.user, permission="assessments.determine_audit"
+        )
         form = AuditDetermineSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         audit = services.audit_determine(
@@ -96,6 +103,7 @@ class AuditViewSet(
     def correct(self, request: Request, pk=None) -> Response:
         """The assigned auditor corrects a submission: a new record supersedes it, with a reason
         (a performance audit not yet determined, or a failed attempt before any retake)."""
+        services.authorise(audit_id=int(pk), by=request.user, permission="assessments.submit_audit")
         form = AuditCorrectSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)

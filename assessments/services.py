@@ -28,6 +28,26 @@ from designation.rules import pass_valid_until
 logger = logging.getLogger(__name__)
 
 
+WHO_MAY = {
+    "assessments.claim_audit": "Only an ISSI auditor can claim audits.",
+    "assessments.upload_evidence": (
+        "Only a partner admin of the organisation or the assigned auditor can upload."
+    ),
+    "assessments.submit_audit": "Only the auditor who claimed this audit can submit it.",
+    "assessments.determine_audit": "Only a Microsoft reviewer can determine the final case rate.",
+}
+
+
+def authorise(*, audit_id: int, by, permission: str) -> AuditRecord:
+    """Scope (404), then permission (403), before any input is read or validated."""
+    audit = AuditRecord.objects.visible_to(by).filter(pk=audit_id).first()
+    if audit is None:
+        raise NotFound("No such audit among those you can see.")
+    if not by.has_perm(permission, audit):
+        raise Forbidden(WHO_MAY[permission])
+    return audit
+
+
 def _locked(audit_id: int, by) -> AuditRecord:
     if not AuditRecord.objects.visible_to(by).filter(pk=audit_id).exists():
         raise NotFound("No such audit among those you can see.")
@@ -52,7 +72,7 @@ def audit_claim(*, audit_id: int, by, on: date) -> AuditRecord:
     with transaction.atomic():
         audit = _locked(audit_id, by)
         if not by.has_perm("assessments.claim_audit", audit):
-            raise Forbidden("Only an ISSI auditor can claim audits.")
+            raise Forbidden(WHO_MAY["assessments.claim_audit"])
         if audit.status != AuditRecord.Status.UNASSIGNED:
             who = audit.auditor.get_username() if audit.auditor else "someone"
             raise Conflict(f"This audit was already claimed by {who}.")
@@ -69,9 +89,7 @@ def evidence_upload(*, audit_id: int, by, upload, component: str) -> EvidenceFil
     with transaction.atomic():
         audit = _locked(audit_id, by)
         if not by.has_perm("assessments.upload_evidence", audit):
-            raise Forbidden(
-                "Only a partner admin of the organisation or the assigned auditor can upload."
-            )
+            raise Forbidden(WHO_MAY["assessments.upload_evidence"])
         if audit.status not in (AuditRecord.Status.UNASSIGNED, AuditRecord.Status.CLAIMED):
             raise Conflict("This audit was submitted; submitted audits are never edited.")
         allowed = dict(audit_rules.components_for(audit.kind))
@@ -161,7 +179,7 @@ def audit_submit(*, audit_id: int, by, on: date, data: dict) -> AuditRecord:
     with transaction.atomic():
         audit = _locked(audit_id, by)
         if not by.has_perm("assessments.submit_audit", audit):
-            raise Forbidden("Only the auditor who claimed this audit can submit it.")
+            raise Forbidden(WHO_MAY["assessments.submit_audit"])
         if audit.status != AuditRecord.Status.CLAIMED:
             raise Conflict(f"This audit is {audit.get_status_display().lower()}; not submittable.")
         _require_step(audit)
@@ -274,7 +292,7 @@ def audit_determine(
     with transaction.atomic():
         audit = _locked(audit_id, by)
         if not by.has_perm("assessments.determine_audit", audit):
-            raise Forbidden("Only a Microsoft reviewer can determine the final case rate.")
+            raise Forbidden(WHO_MAY["assessments.determine_audit"])
         if audit.kind != AuditRecord.Kind.PERFORMANCE:
             raise ConditionFailed("Only performance audits are determined by Microsoft.")
         if audit.status != AuditRecord.Status.SUBMITTED:

@@ -24,6 +24,16 @@ LABELS = {
 }
 
 
+def check_permission(enrollment: Enrollment, name: str, *, by) -> None:
+    """Raise Forbidden when `by` may not run this transition; checked before any input is read,
+    so that an outsider learns nothing from validation errors."""
+    method = getattr(enrollment, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    transition = meta.get_transition(enrollment.state) if meta else None
+    if transition is not None and not transition.has_perm(enrollment, by):
+        raise Forbidden(WHO_MAY.get(transition.permission, "You may not do this."))
+
+
 def check_transition(
     enrollment: Enrollment, name: str, *, by, extra: list[tuple[bool, str]] = ()
 ) -> None:
