@@ -11,6 +11,7 @@ dashboard trend p95 < 20 ms with a fixed query count.
 """
 
 import argparse
+import logging
 import statistics
 import tempfile
 import time
@@ -212,19 +213,22 @@ def reads(scale: data.Scale) -> None:
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
-    from designation.models import Organization
+    from designation.models import Membership, Organization
     from metrics import selectors
 
-    user, created = User.objects.get_or_create(
-        username="bench", defaults={"is_superuser": True, "is_staff": True}
-    )
-    api, page = APIClient(), Client()
-    api.force_authenticate(user)
-    page.force_login(user)
     sizes = (
         Organization.objects.annotate(n=Count("cases")).order_by("-n", "id").values_list("id", "n")
     )
     largest, smallest = sizes.first(), sizes.last()
+    # A partner admin of both (staff would be sent to two-factor sign-in, not to the page).
+    user, _ = User.objects.get_or_create(username="bench-partner-admin")
+    for org, _ in (largest, smallest):
+        Membership.objects.get_or_create(
+            user=user, organization_id=org, defaults={"role": Membership.Role.ADMIN}
+        )
+    api, page = APIClient(), Client()
+    api.force_authenticate(user)
+    page.force_login(user)
     as_of = data.AS_OF.isoformat()
     checks = [
         (
@@ -236,7 +240,7 @@ def reads(scale: data.Scale) -> None:
             lambda org: selectors.monthly_trend(org, 24, as_of=data.AS_OF),
         ),
         (
-            "metrics page (whole HTML page)",
+            "metrics page (whole HTML page, for information)",
             lambda org: page.get(f"/organizations/{org}/metrics/", {"as_of": as_of}),
         ),
     ]
@@ -244,17 +248,21 @@ def reads(scale: data.Scale) -> None:
         counts = []
         for org, _ in (largest, smallest):
             with CaptureQueriesContext(connection) as captured:
-                call(org)
+                answer = call(org)
+            status = getattr(answer, "status_code", 200)
+            assert status == 200, f"{label} answered {status}: measure the page, not a redirect"
             counts.append(len(captured.captured_queries))
         p50, p95 = _latency(lambda call=call: call(largest[0]))
+        met = _verdict(p95 < 20 and counts[0] == counts[1])
+        target = "" if "information" in label else f" (target p95 < 20 ms, fixed count: {met})"
         print(
             f"  {label}, largest org ({largest[1]:,} cases): p50 {p50:.2f} ms, p95 {p95:.2f} ms,"
-            f" {counts[0]} queries ({counts[1]} for the smallest, {smallest[1]:,} cases)"
-            f" (target p95 < 20 ms, fixed count: {_verdict(p95 < 20 and counts[0] == counts[1])})"
+            f" {counts[0]} queries ({counts[1]} for the smallest, {smallest[1]:,} cases){target}"
         )
 
 
 def main() -> None:
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one line per sign-in otherwise
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--scale",

@@ -25,12 +25,12 @@ class DemoMetrics:
 
 
 # TTM rates against the default target of 20.00: Contoso about 11.8 (meets), Litware about 18.7
-# (meets, just), Adatum about 27.1 (above it), Woodgrove (1000004, when seeded) about 9.8.
+# (meets, just), Adatum about 27.1 (above it). The journey's demo organisations get their data
+# through the importer (designation/demo_journey.py).
 DEMO_METRICS = [
     DemoMetrics("1000001", 3, Decimal("180000.00"), Decimal("70000.00")),
     DemoMetrics("1000002", 4, Decimal("150000.00"), Decimal("60000.00")),
     DemoMetrics("1000003", 4, Decimal("110000.00"), Decimal("35000.00")),
-    DemoMetrics("1000004", 2, Decimal("160000.00"), Decimal("40000.00")),
 ]
 
 

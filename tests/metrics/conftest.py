@@ -5,7 +5,6 @@ import os
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from metrics import services
 
@@ -26,12 +25,6 @@ class Upload(io.BytesIO):
         super().__init__(data)
         self.name = name
         self.size = len(data)
-
-
-@pytest.fixture(autouse=True)
-def _no_throttle_carry_over():
-    cache.clear()  # import throttles count per user in the cache; tests start afresh
-    yield
 
 
 @pytest.fixture
