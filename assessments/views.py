@@ -18,8 +18,11 @@ from assessments.forms import (
     PerformanceSubmitForm,
 )
 from assessments.models import AuditRecord
+from designation import dashboard_rules, queues
 from designation.errors import Forbidden, JourneyError, NotFound
 from designation.permissions import is_auditor, is_partner_member, is_reviewer
+from designation.rules import SolutionArea
+from designation.views.enrollment import paged
 
 SUBMIT_FORMS = {
     AuditRecord.Kind.PERFORMANCE: PerformanceSubmitForm,
@@ -37,18 +40,40 @@ def _refused(request: HttpRequest, exc: JourneyError, audit_id: int) -> HttpResp
     return redirect("audit-page", audit_id=audit_id)
 
 
+AUDIT_PAGE_SIZE = 20
+
+
+def _with_due_dates(page):
+    for audit in page.object_list:
+        audit.due_on = dashboard_rules.audit_due_on(
+            audit.kind,
+            queued_on=audit.created_at.date(),
+            assigned_on=audit.assigned_on,
+            performance_window_ends_on=audit.performance_window_ends_on,
+        )
+    return page
+
+
 @login_required
 def audit_index(request: HttpRequest) -> HttpResponse:
-    """Auditors: the unclaimed ISSI queue and my audits."""
-    if not is_auditor(request.user):
+    """Auditors: my audits (open ones first, with due dates) and the unclaimed ISSI queue."""
+    if not queues.auditor_request(request):
         raise PermissionDenied("This page is for ISSI auditors.")
+    counts = queues.counts_for(request, reviewer=queues.reviewer_request(request), auditor=True)
+    mine = selectors.assigned_to(request.user)
+    queue = selectors.unclaimed_queue()
+    mine_page = paged(request, mine, count=counts["mine"], param="mine_page")
+    queue_page = paged(request, queue, count=counts["unclaimed"], param="queue_page")
     return render(
         request,
         "assessments/audit_list.html",
         {
             "nav_section": "audits",
-            "queue": list(selectors.unclaimed_queue()),
-            "mine": list(selectors.assigned_to(request.user)),
+            "mine": _with_due_dates(mine_page),
+            "queue": _with_due_dates(queue_page),
+            "open_count": counts["mine_open"],
+            "due_days": dashboard_rules.AUDIT_DUE_DAYS,
+            "today": timezone.localdate(),
         },
     )
 
@@ -67,6 +92,10 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
         and is_reviewer(user)
     )
     evidence = list(audit.evidence.all())
+    components = [
+        (code, label, [e for e in evidence if e.component == code])
+        for code, label in audit_rules.components_for(audit.kind)
+    ]
     return render(
         request,
         "assessments/audit_detail.html",
@@ -85,6 +114,17 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
             "submit_form": (submit_form or SUBMIT_FORMS[audit.kind]()) if can_submit else None,
             "determine_form": (determine_form or DetermineForm()) if can_determine else None,
             "dimensions": audit_rules.CAPABILITY_DIMENSIONS,
+            "components": components,
+            "partner": audit.enrollment.organization,
+            "solution_areas": [SolutionArea(a).label for a in audit.enrollment.solution_areas],
+            "enrollment": audit.enrollment,
+            "due_on": dashboard_rules.audit_due_on(
+                audit.kind,
+                queued_on=audit.created_at.date(),
+                assigned_on=audit.assigned_on,
+                performance_window_ends_on=audit.performance_window_ends_on,
+            ),
+            "due_days": dashboard_rules.AUDIT_DUE_DAYS,
         },
         status=status,
     )
@@ -110,6 +150,12 @@ def audit_claim(request: HttpRequest, audit_id: int) -> HttpResponse:
 @require_POST
 def audit_evidence(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = selectors.audit_for(request.user, audit_id)
+    try:
+        services.authorise(
+            audit_id=audit_id, by=request.user, permission="assessments.upload_evidence"
+        )
+    except JourneyError as exc:
+        return _refused(request, exc, audit_id)
     form = EvidenceForm(request.POST, request.FILES, kind=audit.kind)
     if form.is_valid():
         try:
@@ -133,6 +179,12 @@ def audit_evidence(request: HttpRequest, audit_id: int) -> HttpResponse:
 @require_POST
 def audit_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = selectors.audit_for(request.user, audit_id)
+    try:
+        services.authorise(
+            audit_id=audit_id, by=request.user, permission="assessments.submit_audit"
+        )
+    except JourneyError as exc:
+        return _refused(request, exc, audit_id)
     form = SUBMIT_FORMS[audit.kind](request.POST)
     if form.is_valid():
         data = form.scores() if isinstance(form, CapabilitySubmitForm) else form.cleaned_data
@@ -156,6 +208,12 @@ def audit_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
 @require_POST
 def audit_determine(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = selectors.audit_for(request.user, audit_id)
+    try:
+        services.authorise(
+            audit_id=audit_id, by=request.user, permission="assessments.determine_audit"
+        )
+    except JourneyError as exc:
+        return _refused(request, exc, audit_id)
     form = DetermineForm(request.POST)
     if form.is_valid():
         try:

@@ -66,14 +66,25 @@ class Client:
 
     def request(self, method: str, path: str, body: str | None = None, extra=None):
         headers = {**self.headers, **(extra or {})}
+        reused = self.connection.sock is not None
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self._reconnect()
+            if not reused:
+                raise
+            # The server closed an idle keep-alive connection: retry once, as browsers do.
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self._reconnect()
             raise
         return response, response.read()
+
+    def _reconnect(self) -> None:
+        self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
 
 def sign_in(port: int, username: str, password: str) -> str:
@@ -215,6 +226,8 @@ def main() -> None:
             str(args.threads),
             "--worker-class",
             "gthread",
+            "--keep-alive",
+            "30",
         ],
         cwd=ROOT,
         env=env,

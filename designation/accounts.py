@@ -36,7 +36,8 @@ def _qr_svg(text: str) -> str:
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]  # inline in HTML: no XML declaration
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django_fsm import can_proceed
 
@@ -142,4 +142,52 @@ def designation_by_credential(credential_id: str) -> Designation:
     """The designation a public badge credential names (404 when there is none)."""
     return get_object_or_404(
         Designation.objects.select_related("organization"), credential_id=credential_id
+    )
+
+
+def renewals_at_risk() -> QuerySet[Designation]:
+    """Designations in their renewal window (open or grace) without a completed renewal for the
+    current anniversary, the soonest anniversary first; with the renewal enrollment, if any."""
+    renewals = Enrollment.objects.filter(
+        renewal_of=OuterRef("pk"), renewal_for_anniversary=OuterRef("anniversary_on")
+    )
+    return (
+        Designation.objects.filter(
+            state__in=(Designation.State.RENEWAL_OPEN, Designation.State.GRACE)
+        )
+        .exclude(Exists(renewals.filter(state=Enrollment.State.ENROLLED)))
+        .annotate(
+            renewal_id=Subquery(renewals.order_by("-id").values("pk")[:1]),
+            renewal_state=Subquery(renewals.order_by("-id").values("state")[:1]),
+        )
+        .select_related("organization")
+        .order_by("anniversary_on", "id")
+    )
+
+
+def directory(
+    *, query: str = "", area: str = "", country: str = "", plan: str = ""
+) -> QuerySet[Designation]:
+    """The public directory: listed (not lapsed) designations, filtered, in name order."""
+    listed = Designation.objects.listed().select_related("organization", "enrollment")
+    if query:
+        listed = listed.filter(
+            Q(organization__legal_name__icontains=query) | Q(organization__partner_id=query)
+        )
+    if area:
+        listed = listed.filter(enrollment__solution_areas__contains=[area])
+    if country:
+        listed = listed.filter(organization__country=country)
+    if plan:
+        listed = listed.filter(enrollment__support_plan=plan)
+    return listed.order_by("organization__legal_name", "id")
+
+
+def directory_countries() -> list[str]:
+    """The countries of listed designations, for the directory's filter."""
+    return list(
+        Designation.objects.listed()
+        .order_by("organization__country")
+        .values_list("organization__country", flat=True)
+        .distinct()
     )

@@ -71,5 +71,6 @@ urlpatterns = [
         name="enrollment-transition",
     ),
     path("queues/", views.review_queues, name="review-queues"),
+    path("directory/", views.directory, name="directory"),
     path("verify/<str:credential_id>/", views.verify_page, name="verify-page"),
 ]

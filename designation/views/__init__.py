@@ -1,5 +1,6 @@
 """Pages of the designation app: organisations and their facts; the enrollment journey."""
 
+from designation.views.directory import directory
 from designation.views.enrollment import (
     badge,
     badge_letter,
@@ -25,6 +26,7 @@ __all__ = [
     "account_facts_edit",
     "badge",
     "badge_letter",
+    "directory",
     "enrollment_apply",
     "enrollment_detail",
     "enrollment_home",

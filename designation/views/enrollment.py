@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,9 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import rules as audit_rules
 from assessments.models import AuditRecord, FeeSchedule
-from assessments.selectors import case_rates_to_determine
+from designation import queues, selectors, services, transitions
 from designation import rules as journey_rules
-from designation import selectors, services
 from designation.api import verification_of
 from designation.errors import Forbidden, JourneyError, NotFound
 from designation.forms import NoteForm, OptionalReasonForm, PreEnrollmentForm, ReasonForm
@@ -186,6 +186,10 @@ def enrollment_transition(request: HttpRequest, enrollment_id: int, name: str) -
         raise Http404("No such action.")
     action = ACTIONS[name]
     enrollment = get_object_or_404(selectors.enrollments_for(request.user), pk=enrollment_id)
+    try:
+        transitions.check_permission(enrollment, name, by=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
     form = action.form(request.POST or None) if action.form else None
     status = 200
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -234,18 +238,36 @@ def _kind_of_step(enrollment: Enrollment) -> str:
     }.get(enrollment.state, "")
 
 
+QUEUE_PAGE_SIZE = 20
+
+
+def paged(request: HttpRequest, queryset, *, count: int, param: str):
+    """One page of a queue whose length is already known (the navigation counted it)."""
+    paginator = Paginator(queryset, QUEUE_PAGE_SIZE)
+    paginator.__dict__["count"] = count  # Paginator.count is a cached_property: no COUNT(*)
+    page = paginator.get_page(request.GET.get(param))
+    page.param = param
+    return page
+
+
 @login_required
 def review_queues(request: HttpRequest) -> HttpResponse:
-    """Reviewer queues, oldest first: eligibility to review, case rates to determine."""
-    if not is_reviewer(request.user):
+    """Reviewer queues, oldest first: eligibility to review, case rates to determine,
+    renewals at risk; each paginated, their lengths in the navigation."""
+    if not queues.reviewer_request(request):
         raise PermissionDenied("The queues are for Microsoft reviewers.")
+    counts = queues.counts_for(request, reviewer=True, auditor=queues.auditor_request(request))
+    lists = queues.reviewer_queues()
     return render(
         request,
         "designation/review_queues.html",
         {
             "nav_section": "queues",
-            "eligibility": list(selectors.eligibility_queue()),
-            "case_rates": list(case_rates_to_determine()),
+            "today": timezone.localdate(),
+            **{
+                name: paged(request, lists[name], count=counts[name], param=f"{name}_page")
+                for name in ("eligibility", "case_rates", "renewals")
+            },
         },
     )
 

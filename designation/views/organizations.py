@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from designation import rules as prerequisite_rules
 from designation import selectors
+from designation.dashboard import dashboard_for
 from designation.forms import (
     AccountFactsForm,
     CspEnrollmentForm,
@@ -81,14 +81,17 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_overview(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """The organisation's dashboard: journey progress, prerequisites, case rate and trend,
+    assessments, required actions, badge; staff also see the enrollment's timeline."""
     organization = selectors.organization_for(request.user, organization_id)
     on = _day_from(request)
+    staff = is_reviewer(request.user) or is_auditor(request.user)
     try:
-        prerequisites = selectors.prerequisites_for(organization, on)
+        board = dashboard_for(organization, on=on, with_timeline=staff)
     except ProgramRules.DoesNotExist as exc:
         messages.error(request, f"{exc} Showing today.")
         on = timezone.localdate()
-        prerequisites = selectors.prerequisites_for(organization, on)
+        board = dashboard_for(organization, on=on, with_timeline=staff)
     return render(
         request,
         "designation/organization_overview.html",
@@ -96,8 +99,10 @@ def organization_overview(request: HttpRequest, organization_id: int) -> HttpRes
             "organization": organization,
             "nav_section": "overview",
             "on": on,
-            "prerequisites": prerequisites,
-            "all_met": prerequisite_rules.all_met(prerequisites),
+            "board": board,
+            "prerequisites": board.prerequisites,
+            "all_met": board.all_met,
+            "staff_view": staff,
             "can_edit": request.user.has_perm(
                 "designation.change_organization_facts", organization
             ),

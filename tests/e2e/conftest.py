@@ -41,6 +41,23 @@ def restore_reference_data() -> None:
         getattr(module, function)(apps, connection.schema_editor())
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a browser test's teardown (and so after its database flush), put the migrations'
+    rows back for the tests that run after it: the serialized rollback cannot (see
+    restore_reference_data)."""
+    yield
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        serialized = getattr(connection, "_test_serialized_contents", None)
+        if serialized:  # the same rows, same keys, as the next serialized rollback loads
+            connection.creation.deserialize_db_from_string(serialized)
+        else:
+            restore_reference_data()
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo data of `seed_demo`, on top of the reference data."""
@@ -75,15 +92,17 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshot(page):
     """Save a full-page screenshot at desktop and phone widths under tests/e2e/screenshots/."""
 
-    def take(name: str) -> list[Path]:
+    def take(name: str, target=None) -> list[Path]:
+        """Screenshots of `target` (another browser context's page) or of the test's page."""
+        shown = target or page
         SCREENSHOTS.mkdir(exist_ok=True)
         saved = []
         for label, width, height in (("desktop", 1366, 900), ("phone", 390, 844)):
-            page.set_viewport_size({"width": width, "height": height})
+            shown.set_viewport_size({"width": width, "height": height})
             path = SCREENSHOTS / f"{name}-{label}.png"
-            page.screenshot(path=str(path), full_page=True)
+            shown.screenshot(path=str(path), full_page=True)
             saved.append(path)
-        page.set_viewport_size({"width": 1366, "height": 900})
+        shown.set_viewport_size({"width": 1366, "height": 900})
         return saved
 
     return take
@@ -94,3 +113,23 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def current_code(username: str) -> str:
+    """The code the demo user's confirmed authenticator shows now (as `make otp` prints it)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return str(totp.token()).zfill(device.digits)
+
+
+def sign_in_staff(page, base_url: str, username: str, password: str) -> None:
+    """Password, then the two-factor page with the authenticator's current code."""
+    sign_in(page, base_url, username, password)
+    page.wait_for_url("**/accounts/two-factor/**")
+    page.get_by_label("Six-digit code from your authenticator app").fill(current_code(username))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_load_state()
+    assert "/accounts/" not in page.url, page.url

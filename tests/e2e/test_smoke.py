@@ -40,11 +40,54 @@ def test_form_errors_are_shown_next_to_the_field(page, live_server, demo):
 
 
 def test_a_partner_cannot_open_another_organisations_page_by_url(page, live_server, demo):
-    from designation.models import Organization
+    from designation.models import Enrollment, Organization
 
     litware = Organization.objects.get(legal_name="Litware")
+    tailspin = Organization.objects.get(legal_name="Tailspin Toys")
+    enrollment = Enrollment.objects.filter(organization=tailspin).first()
     sign_in(page, live_server.url, "contoso", "designation-demo")
     page.wait_for_url("**/organizations/*/")
-    response = page.goto(f"{live_server.url}/organizations/{litware.pk}/")
-    assert response.status == 404
-    assert "Litware" not in page.content()
+    base = live_server.url
+    for path in (
+        f"/organizations/{litware.pk}/",
+        f"/organizations/{litware.pk}/enrollment/",
+        f"/organizations/{litware.pk}/enrollment/apply/",
+        f"/organizations/{litware.pk}/assessments/",
+        f"/organizations/{litware.pk}/metrics/",
+        f"/organizations/{litware.pk}/settings/",
+        f"/organizations/{tailspin.pk}/badge/",
+        f"/organizations/{tailspin.pk}/badge/letter.pdf",
+        f"/enrollments/{enrollment.pk}/",
+    ):
+        response = page.goto(base + path)
+        assert response.status == 404, path
+        assert "Litware" not in page.content() and "Tailspin" not in page.content(), path
+
+
+def test_apply_form_shows_its_errors_next_to_the_fields(page, live_server, demo):
+    sign_in(page, live_server.url, "contoso", "designation-demo")
+    page.wait_for_url("**/organizations/*/")
+    page.goto(page.url + "enrollment/apply/")
+    page.get_by_label("Contact name").fill("Casey Contoso")
+    page.get_by_label("Contact email").fill("not an email")
+    page.get_by_role("button", name="Submit for eligibility review").click()
+    assert "valid email" in page.locator("#id_contact_email_error").inner_text()
+    assert "required" in page.locator("#id_solution_areas_error").inner_text()
+    assert "required" in page.locator("#id_attested_error").inner_text()
+    described = page.locator("#id_contact_email").get_attribute("aria-describedby") or ""
+    assert "id_contact_email_error" in described
+    group = page.get_by_role("group", name="Solution areas")
+    assert "id_solution_areas_error" in (group.get_attribute("aria-describedby") or "")
+    assert page.get_by_label("Contact name").input_value() == "Casey Contoso"
+
+
+def test_pages_load_no_inline_script_or_style(page, live_server, demo):
+    """The strict Content-Security-Policy would block them: none on the main pages."""
+    violations = []
+    page.on("console", lambda message: violations.append(message.text))
+    sign_in(page, live_server.url, "tailspin", "designation-demo")
+    page.wait_for_url("**/organizations/*/")
+    html = page.content()
+    assert "<script>" not in html and 'style="' not in html and "<style" not in html
+    page.goto(f"{live_server.url}/directory/")
+    assert not [v for v in violations if "Content Security Policy" in v], violations

@@ -1,0 +1,199 @@
+"""Every URL pattern, requested as four kinds of caller who must not get in.
+
+anonymous · a partner admin of ANOTHER organisation · a partner MEMBER of the organisation
+(reads, never writes) · an ISSI AUDITOR not assigned to the organisation's audit.
+A route with no row in MATRIX fails the test: a new route must say who may reach it.
+"""
+
+import re
+from datetime import date
+
+import pytest
+from django.contrib.admindocs.views import simplify_regex
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from assessments import services as audit_services
+from designation.models import Designation
+from metrics.models import ImportRecord
+from tests.assessments.factories import audit_for, pdf_upload
+from tests.conftest import PortalClient
+from tests.designation import factories
+from tests.designation.factories import enrollment_at
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"  # a redirect to the sign-in page
+# name: (method, anonymous, other organisation's admin, partner member, unassigned auditor)
+MATRIX = {
+    # --- public and account pages
+    "home": ("GET", LOGIN, 302, 302, 302),
+    "login": ("GET", 200, 302, 302, 302),
+    "logout": ("POST", 302, 302, 302, 302),
+    "two-factor": ("GET", LOGIN, 302, 302, 302),
+    "healthz": ("GET", 200, 200, 200, 200),
+    "verify-page": ("GET", 200, 200, 200, 200),
+    "directory": ("GET", 200, 200, 200, 200),
+    "api-schema": ("GET", 200, 200, 200, 200),
+    "api-docs": ("GET", 200, 200, 200, 200),
+    "api-token": ("POST", 400, 400, 400, 400),
+    "api-verify": ("GET", 200, 200, 200, 200),
+    # --- organisation pages
+    "organization-index": ("GET", LOGIN, 200, 200, 200),
+    "organization-overview": ("GET", LOGIN, 404, 200, 404),
+    "organization-settings": ("GET", LOGIN, 404, 200, 404),
+    "account-facts-edit": ("POST", LOGIN, 404, 403, 404),
+    "fact-add": ("POST", LOGIN, 404, 403, 404),
+    "fact-edit": ("POST", LOGIN, 404, 403, 404),
+    "fact-delete": ("POST", LOGIN, 404, 403, 404),
+    "enrollment-home": ("GET", LOGIN, 404, 302, 404),  # to the open enrollment
+    "enrollment-apply": ("POST", LOGIN, 404, 403, 404),
+    "enrollment-page": ("GET", LOGIN, 404, 200, 404),
+    "enrollment-transition": ("POST", LOGIN, 404, 403, 404),
+    "organization-assessments": ("GET", LOGIN, 404, 200, 404),
+    "badge": ("GET", LOGIN, 404, 200, 404),
+    "badge-letter": ("GET", LOGIN, 404, 200, 404),
+    "metrics-overview": ("GET", LOGIN, 404, 200, 404),
+    "metrics-import": ("POST", LOGIN, 404, 403, 404),
+    "metrics-import-detail": ("GET", LOGIN, 404, 200, 404),
+    "metrics-import-status": ("GET", LOGIN, 404, 200, 404),
+    # --- reviewer and auditor workspaces
+    "review-queues": ("GET", LOGIN, 403, 403, 403),
+    "audit-index": ("GET", LOGIN, 403, 403, 200),
+    "audit-page": ("GET", LOGIN, 404, 200, 404),
+    "audit-claim-form": ("POST", LOGIN, 404, 403, 404),
+    "audit-evidence-form": ("POST", LOGIN, 404, 403, 404),
+    "audit-submit-form": ("POST", LOGIN, 404, 403, 404),
+    "audit-determine-form": ("POST", LOGIN, 404, 403, 404),
+    "evidence-download": ("GET", LOGIN, 404, 200, 404),
+    # --- API
+    "api-root": ("GET", 401, 200, 200, 200),
+    "organization-list": ("GET", 401, 200, 200, 200),
+    "organization-detail": ("GET", 401, 404, 200, 404),
+    "organization-prerequisites": ("GET", 401, 404, 200, 404),
+    "api-case-rate": ("GET", 401, 404, 200, 404),
+    "api-cases-import": ("POST", 401, 404, 403, 404),
+    "api-revenue-import": ("POST", 401, 404, 403, 404),
+    "enrollment-list": ("GET", 401, 200, 200, 200),
+    "enrollment-detail": ("GET", 401, 404, 200, 404),
+    "enrollment-transitions": ("POST", 401, 404, 403, 404),
+    "audit-list": ("GET", 401, 200, 200, 200),
+    "audit-detail": ("GET", 401, 404, 200, 404),
+    "audit-claim": ("POST", 401, 404, 403, 404),
+    "audit-correct": ("POST", 401, 404, 403, 404),
+    "audit-determine": ("POST", 401, 404, 403, 404),
+    "audit-evidence": ("POST", 401, 404, 403, 404),
+    "audit-submit": ("POST", 401, 404, 403, 404),
+}
+ROLES = ("anonymous", "other_partner", "member", "unassigned_auditor")
+
+
+def all_routes():
+    """(name, path pattern) of every named URL outside Django admin, router suffixes skipped."""
+    found = {}
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace == "admin":
+                    continue
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.name:
+                pattern = prefix + str(entry.pattern)
+                if "(?P<format>" in pattern:
+                    continue
+                path = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", simplify_regex(pattern))
+                found.setdefault(entry.name, path)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+ROUTES = all_routes()
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    """One organisation at the capability step, with one of everything a route can point at."""
+    settings.MEDIA_ROOT = tmp_path / "evidence"
+    org = factories.EligibleOrganizationFactory()
+    admin = factories.MembershipFactory(organization=org, role="admin").user
+    member = factories.MembershipFactory(organization=org, role="member").user
+    assigned = factories.UserFactory(groups=["ISSI auditor"])
+    enrollment = enrollment_at("capability", organization=org, attempt_status="in_progress")
+    audit = audit_for(enrollment, "capability", auditor=assigned)
+    evidence = audit_services.evidence_upload(
+        audit_id=audit.pk, by=admin, upload=pdf_upload(), component="processes_procedures"
+    )
+    designation = Designation.objects.create(
+        organization=org,
+        enrollment=enrollment,
+        attained_on=date(2026, 1, 10),
+        anniversary_on=date(2027, 1, 10),
+    )
+    record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
+    other = factories.MembershipFactory(role="admin").user
+    callers = {
+        "anonymous": None,
+        "other_partner": other,
+        "member": member,
+        "unassigned_auditor": factories.UserFactory(groups=["ISSI auditor"]),
+    }
+    values = {
+        "organization_id": org.pk,
+        "id": org.pk,
+        "enrollment_id": enrollment.pk,
+        "audit_id": audit.pk,
+        "evidence_id": evidence.pk,
+        "credential_id": designation.credential_id,
+        "kind": "support-contracts",
+        "name": "withdraw",
+    }
+    return {"callers": callers, "values": values, "org": org, "audit": audit, "record": record}
+
+
+def url_for(name: str, pattern: str, world) -> str:
+    values = dict(world["values"])
+    if name.startswith("metrics-import"):
+        values["kind"] = "cases"
+        values["pk"] = world["record"].pk
+    elif name.startswith("fact-"):
+        values["pk"] = world["org"].support_contracts.get().pk
+    elif name.startswith(("audit-", "enrollment-", "organization-")) and "<pk>" in pattern:
+        key = {"audit": "audit_id", "enrollment": "enrollment_id"}.get(name.split("-")[0])
+        values["pk"] = values[key] if key else values["organization_id"]
+    url = pattern
+    for key, value in values.items():
+        url = url.replace(f"<{key}>", str(value))
+    assert "<" not in url, f"no value for a parameter of {name}: {pattern}"
+    return url
+
+
+def test_every_route_has_a_row_in_the_matrix():
+    missing = sorted(set(ROUTES) - set(MATRIX))
+    assert missing == [], f"add these routes to MATRIX with who may reach them: {missing}"
+    stale = sorted(set(MATRIX) - set(ROUTES))
+    assert stale == [], f"these MATRIX rows name no route any more: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_route_answers_each_outsider_as_expected(name, world):
+    method, *expected = MATRIX[name]
+    url = url_for(name, ROUTES[name], world)
+    answers = {}
+    for role, want in zip(ROLES, expected, strict=True):
+        client = PortalClient()  # staff callers have completed two-factor sign-in
+        user = world["callers"][role]
+        if user is not None:
+            client.force_login(user)
+        response = client.generic(method, url, HTTP_ACCEPT="text/html,application/json")
+        got = response.status_code
+        if want == LOGIN:
+            got = LOGIN if got == 302 and "/accounts/login/" in response["Location"] else got
+        answers[role] = got
+    assert answers == dict(zip(ROLES, expected, strict=True)), url
+    # No outsider changed anything on the way.
+    audit = world["audit"]
+    audit.refresh_from_db()
+    assert (audit.status, audit.evidence.count()) == ("claimed", 1)
+    assert audit.enrollment.state == "capability"
+    assert world["org"].support_contracts.count() == 1
