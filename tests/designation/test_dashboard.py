@@ -106,8 +106,13 @@ def _count(client, url) -> int:
     return len(captured.captured_queries)
 
 
+# The largest organisation of the M benchmark scale (bench/RESULTS.md: 1,001,000 cases).
+LARGEST_M_ORGANISATION_CASES = 1_001_000
+
+
 def _make_large(org, auditor):
-    """36 months of rollups, 5,000 raw cases, a long enrollment history with many attempts."""
+    """36 months of rollups, as many raw cases as the M scale's largest organisation, and a long
+    enrollment history with many attempts."""
     start = TODAY.replace(day=1) - relativedelta(months=36)
     MonthlyRollup.objects.bulk_create(
         MonthlyRollup(
@@ -123,8 +128,8 @@ def _make_large(org, auditor):
         cursor.execute(
             "INSERT INTO metrics_case (organization_id, case_id, opened_on, program, "
             "customer_tenant_id, severity, title) SELECT %s, 'C' || n, %s::date - (n %% 1000), "
-            "'CSP', '', 'B', 'Generated' FROM generate_series(1, 5000) AS n",
-            [org.pk, TODAY - timedelta(days=1)],
+            "'CSP', '', 'B', 'Generated' FROM generate_series(1, %s) AS n",
+            [org.pk, TODAY - timedelta(days=1), LARGEST_M_ORGANISATION_CASES],
         )
     enrollment = enrollment_at("capability", organization=org, attempt_status="in_progress")
     for attempt in range(1, 6):
