@@ -146,92 +146,87 @@ def audit_claim(request: HttpRequest, audit_id: int) -> HttpResponse:
     return redirect("audit-page", audit_id=audit_id)
 
 
-@login_required
-@require_POST
-def audit_evidence(request: HttpRequest, audit_id: int) -> HttpResponse:
+def _audit_action(request, audit_id, *, permission, form_for, act, done, form_name):
+    """One audit form post: scope (404) and permission (403) before the input is read, then the
+    form, then the service; the service's refusals go next to the field or to the audit page."""
     audit = selectors.audit_for(request.user, audit_id)
     try:
-        services.authorise(
-            audit_id=audit_id, by=request.user, permission="assessments.upload_evidence"
-        )
+        services.authorise(audit_id=audit_id, by=request.user, permission=permission)
     except JourneyError as exc:
         return _refused(request, exc, audit_id)
-    form = EvidenceForm(request.POST, request.FILES, kind=audit.kind)
+    form = form_for(audit)
     if form.is_valid():
         try:
-            services.evidence_upload(
-                audit_id=audit_id,
-                by=request.user,
-                upload=form.cleaned_data["file"],
-                component=form.cleaned_data["component"],
-            )
+            act(form)
         except JourneyError as exc:
             if isinstance(exc, NotFound | Forbidden):
                 return _refused(request, exc, audit_id)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Evidence uploaded.")
+            messages.success(request, done)
             return redirect("audit-page", audit_id=audit_id)
-    return _page(request, audit, evidence_form=form, status=400)
+    return _page(request, audit, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def audit_evidence(request: HttpRequest, audit_id: int) -> HttpResponse:
+    return _audit_action(
+        request,
+        audit_id,
+        permission="assessments.upload_evidence",
+        form_for=lambda audit: EvidenceForm(request.POST, request.FILES, kind=audit.kind),
+        act=lambda form: services.evidence_upload(
+            audit_id=audit_id,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            component=form.cleaned_data["component"],
+        ),
+        done="Evidence uploaded.",
+        form_name="evidence_form",
+    )
+
+
+def _submitted_data(form) -> dict:
+    if isinstance(form, CapabilitySubmitForm):
+        return {"scores": form.scores()}
+    return form.cleaned_data
 
 
 @login_required
 @require_POST
 def audit_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = selectors.audit_for(request.user, audit_id)
-    try:
-        services.authorise(
-            audit_id=audit_id, by=request.user, permission="assessments.submit_audit"
-        )
-    except JourneyError as exc:
-        return _refused(request, exc, audit_id)
-    form = SUBMIT_FORMS[audit.kind](request.POST)
-    if form.is_valid():
-        data = form.scores() if isinstance(form, CapabilitySubmitForm) else form.cleaned_data
-        if isinstance(form, CapabilitySubmitForm):
-            data = {"scores": data}
-        try:
-            services.audit_submit(
-                audit_id=audit_id, by=request.user, on=timezone.localdate(), data=data
-            )
-        except JourneyError as exc:
-            if isinstance(exc, NotFound | Forbidden):
-                return _refused(request, exc, audit_id)
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Submitted. A submitted audit is never edited.")
-            return redirect("audit-page", audit_id=audit_id)
-    return _page(request, audit, submit_form=form, status=400)
+    return _audit_action(
+        request,
+        audit_id,
+        permission="assessments.submit_audit",
+        form_for=lambda audit: SUBMIT_FORMS[audit.kind](request.POST),
+        act=lambda form: services.audit_submit(
+            audit_id=audit_id, by=request.user, on=timezone.localdate(), data=_submitted_data(form)
+        ),
+        done="Submitted. A submitted audit is never edited.",
+        form_name="submit_form",
+    )
 
 
 @login_required
 @require_POST
 def audit_determine(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = selectors.audit_for(request.user, audit_id)
-    try:
-        services.authorise(
-            audit_id=audit_id, by=request.user, permission="assessments.determine_audit"
-        )
-    except JourneyError as exc:
-        return _refused(request, exc, audit_id)
-    form = DetermineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.audit_determine(
-                audit_id=audit_id,
-                by=request.user,
-                on=timezone.localdate(),
-                final_case_rate=form.cleaned_data["final_case_rate"],
-                reason=form.cleaned_data["reason"],
-            )
-        except JourneyError as exc:
-            if isinstance(exc, NotFound | Forbidden):
-                return _refused(request, exc, audit_id)
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "The final case rate is determined.")
-            return redirect("audit-page", audit_id=audit_id)
-    return _page(request, audit, determine_form=form, status=400)
+    return _audit_action(
+        request,
+        audit_id,
+        permission="assessments.determine_audit",
+        form_for=lambda audit: DetermineForm(request.POST),
+        act=lambda form: services.audit_determine(
+            audit_id=audit_id,
+            by=request.user,
+            on=timezone.localdate(),
+            final_case_rate=form.cleaned_data["final_case_rate"],
+            reason=form.cleaned_data["reason"],
+        ),
+        done="The final case rate is determined.",
+        form_name="determine_form",
+    )
 
 
 @login_required
