@@ -183,18 +183,24 @@ def audit_submit(*, audit_id: int, by, on: date, data: dict) -> AuditRecord:
         if audit.status != AuditRecord.Status.CLAIMED:
             raise Conflict(f"This audit is {audit.get_status_display().lower()}; not submittable.")
         _require_step(audit)
-        rules = ProgramRules.objects.in_force(on)
-        {
-            AuditRecord.Kind.PERFORMANCE: _record_performance,
-            AuditRecord.Kind.CSAT: _record_csat,
-            AuditRecord.Kind.CAPABILITY: _record_capability,
-        }[audit.kind](audit, data, rules, on)
-        audit.status = AuditRecord.Status.SUBMITTED
-        audit.submitted_at = timezone.now()
-        audit.save()
-        if audit.kind != AuditRecord.Kind.PERFORMANCE:
-            journey.audit_decided(audit, on=on, by=by)
+        _record_result(audit, data=data, on=on, by=by)
     return audit
+
+
+def _record_result(audit: AuditRecord, *, data: dict, on: date, by) -> None:
+    """Judge the auditor's result against the rules in force and submit it; for CSAT and
+    capability the verdict moves the journey at once (performance waits for the reviewer)."""
+    recorders = {
+        AuditRecord.Kind.PERFORMANCE: _record_performance,
+        AuditRecord.Kind.CSAT: _record_csat,
+        AuditRecord.Kind.CAPABILITY: _record_capability,
+    }
+    recorders[audit.kind](audit, data, ProgramRules.objects.in_force(on), on)
+    audit.status = AuditRecord.Status.SUBMITTED
+    audit.submitted_at = timezone.now()
+    audit.save()
+    if audit.kind != AuditRecord.Kind.PERFORMANCE:
+        journey.audit_decided(audit, on=on, by=by)
 
 
 def _record_performance(audit: AuditRecord, data: dict, rules, on: date) -> None:
@@ -342,17 +348,7 @@ def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> Au
         _require_step(old)
         _require_correctable(old)
         new = _copy_for_correction(old, reason)
-        rules = ProgramRules.objects.in_force(on)
-        {
-            AuditRecord.Kind.PERFORMANCE: _record_performance,
-            AuditRecord.Kind.CSAT: _record_csat,
-            AuditRecord.Kind.CAPABILITY: _record_capability,
-        }[new.kind](new, data, rules, on)
-        new.status = AuditRecord.Status.SUBMITTED
-        new.submitted_at = timezone.now()
-        new.save()
-        if new.kind != AuditRecord.Kind.PERFORMANCE:
-            journey.audit_decided(new, on=on, by=by)
+        _record_result(new, data=data, on=on, by=by)
     return new
 
 
