@@ -108,14 +108,18 @@ def evidence_upload(*, audit_id: int, by, upload, component: str) -> EvidenceFil
             uploaded_by=by,
         )
         evidence.file.save(f"evidence/{uuid.uuid4().hex}{checked.extension}", upload, save=False)
-        evidence.save()
-        scanner = get_scanner()
-        if scanner.inline:
-            evidence_scan(evidence_id=evidence.pk, scanner=scanner)
-        else:
-            from assessments.tasks import scan_evidence
+        try:
+            evidence.save()
+            scanner = get_scanner()
+            if scanner.inline:
+                evidence_scan(evidence_id=evidence.pk, scanner=scanner)
+            else:
+                from assessments.tasks import scan_evidence
 
-            scan_evidence.delay_on_commit(evidence.pk)
+                scan_evidence.delay_on_commit(evidence.pk)
+        except BaseException:
+            evidence.file.delete(save=False)  # the row is rolled back: leave no orphan file
+            raise
         return evidence
 
 

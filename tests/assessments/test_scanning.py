@@ -191,3 +191,21 @@ def test_deploy_check_warns_until_a_real_scanner_is_configured(settings):
     settings.EVIDENCE_SCANNER = "assessments.scanning.ClamdScanner"
     ids = [m.id for m in run_checks(include_deployment_checks=True)]
     assert "assessments.W001" not in ids
+
+
+class BrokenScanner:
+    name = "broken"
+    inline = True
+
+    def scan(self, stream):
+        raise OSError("scanner unreachable")
+
+
+def test_a_failed_upload_leaves_no_file_behind(api_client, partner_admin, capability, settings):
+    settings.EVIDENCE_SCANNER = "tests.assessments.test_scanning.BrokenScanner"
+    api_client.force_authenticate(partner_admin)
+    with pytest.raises(OSError):
+        upload(api_client, capability, "ok.pdf", PDF_BYTES)
+    assert EvidenceFile.objects.count() == 0
+    stored = settings.MEDIA_ROOT / "evidence"
+    assert not stored.exists() or list(stored.iterdir()) == []
