@@ -10,9 +10,8 @@ from django.db import models
 from django.db.models import Q
 
 from assessments import rules as audit_rules
-from designation.models import Enrollment, Organization
+from designation.models import AUDITORS, PROGRAM_ADMINS, REVIEWERS, Enrollment, Organization
 from designation.models.enrollment import ASSESSMENT_STATES
-from designation.permissions import is_auditor, is_program_admin, is_reviewer
 
 
 class Kind(models.TextChoices):
@@ -101,10 +100,11 @@ class AuditRecordQuerySet(models.QuerySet):
         """Reviewers see every audit; auditors theirs and the unclaimed queue; partners theirs."""
         if not user.is_authenticated:
             return self.none()
-        if is_reviewer(user) or is_program_admin(user):
+        groups = set(user.groups.values_list("name", flat=True))  # one query, not one per role
+        if user.is_superuser or groups & {REVIEWERS, PROGRAM_ADMINS}:
             return self.all()
         mine = Q(enrollment__organization__memberships__user=user)
-        if is_auditor(user):
+        if AUDITORS in groups:
             mine |= Q(auditor=user) | Q(
                 status=AuditRecord.Status.UNASSIGNED,
                 auditor=None,

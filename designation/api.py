@@ -95,7 +95,7 @@ class EnrollmentViewSet(
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return selectors.enrollments_for(self.request.user).prefetch_related("audits", "events")
+            return selectors.enrollment_details_for(self.request.user)
         return selectors.enrollments_for(self.request.user)
 
     def get_serializer_class(self):

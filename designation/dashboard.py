@@ -89,10 +89,12 @@ def _enrollment(organization: Organization) -> Enrollment | None:
     )
 
 
-def _audits(organization: Organization) -> list[AuditRecord]:
-    """The organisation's current audit records, newest first, with their evidence components."""
+def _audits(organization: Organization, viewer) -> list[AuditRecord]:
+    """The organisation's current audit records the viewer may see (an auditor: only theirs),
+    newest first, with their evidence components."""
     return list(
-        AuditRecord.objects.filter(enrollment__organization=organization)
+        AuditRecord.objects.visible_to(viewer)
+        .filter(enrollment__organization=organization)
         .current()
         .select_related("auditor")
         .annotate(components=ArrayAgg("evidence__component", distinct=True, default=Value([])))
@@ -193,7 +195,7 @@ def _next_step(enrollment: Enrollment | None, all_met: bool) -> str:
 
 
 def dashboard_for(
-    organization: Organization, *, on: date, with_timeline: bool = False
+    organization: Organization, *, viewer, on: date, with_timeline: bool = False
 ) -> Dashboard:
     """The dashboard of `organization` (its facts prefetched) on day `on`."""
     rules = ProgramRules.objects.in_force(on)
@@ -207,7 +209,7 @@ def dashboard_for(
     events = list(enrollment.events.order_by("sequence")) if enrollment else []
     trend = monthly_trend(organization, TREND_MONTHS, as_of=on)
     figures = _figures(trend, on, rules.case_rate_target)
-    audits = _audits(organization)
+    audits = _audits(organization, viewer)
     rows = _assessment_rows(audits)
     designation = (
         Designation.objects.filter(organization=organization).select_related("organization").first()

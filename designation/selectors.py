@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django_fsm import can_proceed
@@ -67,15 +68,21 @@ def enrollments_for(user) -> QuerySet[Enrollment]:
     )
 
 
-def enrollment_detail_for(user, enrollment_id: int) -> Enrollment:
-    """One enrollment with its audits (and their evidence) and its event log; 404 otherwise."""
-    queryset = enrollments_for(user).prefetch_related(
+def enrollment_details_for(user) -> QuerySet[Enrollment]:
+    """Enrollments with the audits the user may see (and their evidence) and the event log."""
+    audits = apps.get_model("assessments", "AuditRecord").objects.visible_to(user)
+    return enrollments_for(user).prefetch_related(
         Prefetch("events", EnrollmentEvent.objects.select_related("rules_version")),
-        "audits__evidence",
-        "audits__excluded_cases",
-        "audits__auditor",
+        Prefetch(
+            "audits",
+            audits.select_related("auditor").prefetch_related("evidence", "excluded_cases"),
+        ),
     )
-    return get_object_or_404(queryset, pk=enrollment_id)
+
+
+def enrollment_detail_for(user, enrollment_id: int) -> Enrollment:
+    """One enrollment with its audits (those the user may see) and its event log; 404 otherwise."""
+    return get_object_or_404(enrollment_details_for(user), pk=enrollment_id)
 
 
 def current_enrollment(organization: Organization) -> Enrollment | None:

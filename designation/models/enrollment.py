@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -11,7 +12,14 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from designation import rules as journey_rules
-from designation.models.organizations import Organization, ProgramRules
+from designation.models.organizations import (
+    AUDITORS,
+    PROGRAM_ADMINS,
+    REVIEWERS,
+    Membership,
+    Organization,
+    ProgramRules,
+)
 
 
 class State(models.TextChoices):
@@ -98,8 +106,19 @@ attempt_failed.conflict = True  # type: ignore[attr-defined]
 
 class EnrollmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnrollmentQuerySet":
-        """Enrollments of the organisations `user` may see."""
-        return self.filter(organization__in=Organization.objects.visible_to(user).values("pk"))
+        """Enrollments of the user's organisations; for an auditor, only those with an audit
+        assigned to them; all for reviewers and program admins."""
+        if not user.is_authenticated:
+            return self.none()
+        groups = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser or groups & {REVIEWERS, PROGRAM_ADMINS}:
+            return self.all()
+        mine = Q(organization__in=Membership.objects.filter(user=user).values("organization_id"))
+        if AUDITORS in groups:
+            # assessments points at designation, never the reverse: look the model up lazily.
+            audits = apps.get_model("assessments", "AuditRecord").objects.filter(auditor=user)
+            mine |= Q(pk__in=audits.values("enrollment_id"))
+        return self.filter(mine)
 
     def open(self) -> "EnrollmentQuerySet":
         return self.filter(state__in=OPEN_STATES)

@@ -277,7 +277,8 @@ def organization_assessments(request: HttpRequest, organization_id: int) -> Http
     """Every audit of the organisation with its fee, verdict and validity; what is charged."""
     organization = selectors.organization_for(request.user, organization_id)
     audits = list(
-        AuditRecord.objects.filter(enrollment__organization=organization)
+        AuditRecord.objects.visible_to(request.user)
+        .filter(enrollment__organization=organization)
         .select_related("auditor", "enrollment")
         .order_by("-created_at", "-id")
     )

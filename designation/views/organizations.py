@@ -87,11 +87,11 @@ def organization_overview(request: HttpRequest, organization_id: int) -> HttpRes
     on = _day_from(request)
     staff = is_reviewer(request.user) or is_auditor(request.user)
     try:
-        board = dashboard_for(organization, on=on, with_timeline=staff)
+        board = dashboard_for(organization, viewer=request.user, on=on, with_timeline=staff)
     except ProgramRules.DoesNotExist as exc:
         messages.error(request, f"{exc} Showing today.")
         on = timezone.localdate()
-        board = dashboard_for(organization, on=on, with_timeline=staff)
+        board = dashboard_for(organization, viewer=request.user, on=on, with_timeline=staff)
     return render(
         request,
         "designation/organization_overview.html",
