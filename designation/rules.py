@@ -199,14 +199,23 @@ def check_support_plan(
     current = max(active, key=lambda s: s.ends_on)
     detail = f"{SupportPlan(current.plan).label}, active until {current.ends_on.isoformat()}."
     warning = ""
-    horizon = on + timedelta(days=SUPPORT_PLAN_WARNING_DAYS)
-    if not _support_covered(facts, horizon, accepted):
-        days_left = (current.ends_on - on).days
+    cover_ends = last_covered_day(facts, on, accepted)
+    if cover_ends <= on + timedelta(days=SUPPORT_PLAN_WARNING_DAYS):
+        days_left = (cover_ends - on).days
         warning = (
-            f"Your support plan ends on {current.ends_on.isoformat()} "
+            f"Your support plan ends on {cover_ends.isoformat()} "
             f"(in {days_left} day{'s' if days_left != 1 else ''}): renew it to stay eligible."
         )
     return Prerequisite("support_plan", title, True, detail, "", warning)
+
+
+def last_covered_day(facts: AccountFacts, on: date, accepted: tuple[str, ...]) -> date:
+    """The last day of unbroken cover by accepted contracts from `on` (which is covered):
+    contracts that follow each other without a gap count as one cover."""
+    day = on
+    while covering := _support_covered(facts, day, accepted):
+        day = max(s.ends_on for s in covering) + timedelta(days=1)
+    return day - timedelta(days=1)
 
 
 def _flag(code: str, title: str, met: bool, met_detail: str, unmet_detail: str, action: str):

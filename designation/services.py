@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from designation import journey, selectors
 from designation.errors import Conflict, Forbidden, NotFound
-from designation.models import Enrollment, EnrollmentEvent, Organization, ProgramRules
+from designation.models import Designation, Enrollment, EnrollmentEvent, Organization, ProgramRules
 from designation.permissions import is_partner_admin
 from designation.transitions import apply_transition
 
@@ -49,6 +49,13 @@ def enrollment_create(
             raise Conflict(
                 f"This organisation already has an open enrollment (#{open_one.pk}, "
                 f"{open_one.get_state_display()})."
+            )
+        held = Designation.objects.filter(organization=organization).first()
+        if kind == Enrollment.Kind.FIRST and held is not None and held.is_valid:
+            raise Conflict(
+                "This organisation already holds the Support Services designation (anniversary "
+                f"{held.anniversary_on.isoformat()}): it is kept by the renewal enrollment that "
+                "opens with the renewal window, not by applying again."
             )
         enrollment = Enrollment(
             organization=organization,

@@ -80,8 +80,11 @@ class Designation(FSMModelMixin, models.Model):
         field=state, source=[State.RENEWAL_OPEN, State.GRACE, State.ACTIVE], target=State.ACTIVE
     )
     def renew(self, *, on, enrollment: Enrollment, years: int) -> None:
-        """A renewal completed in the window keeps the anniversary: old anniversary + 1 year."""
-        self.anniversary_on = add_years(self.anniversary_on, years)
+        """A renewal completed in the window keeps the anniversary: old anniversary + 1 year,
+        counted from the attainment date so that a 29 February returns in leap years."""
+        self.anniversary_on = add_years(
+            self.attained_on, self.anniversary_on.year - self.attained_on.year + years
+        )
         self.renewed_on = on
         self.enrollment = enrollment
 

@@ -185,3 +185,28 @@ def test_a_lapsed_designation_loses_its_badge_and_letter_and_verifies_as_expired
     client.logout()
     html = client.get(reverse("verify-page", args=[designation.credential_id])).content.decode()
     assert "has expired" in html
+
+
+def test_a_leap_day_anniversary_comes_back_in_leap_years(org):
+    held = Designation.objects.create(
+        organization=org,
+        enrollment=enrollment_at("enrolled", organization=org),
+        attained_on=date(2024, 2, 29),
+        anniversary_on=date(2025, 2, 28),
+    )
+    anniversaries = []
+    for year in (2025, 2026, 2027):
+        held.renew(on=date(year, 2, 1), enrollment=held.enrollment, years=1)
+        anniversaries.append(held.anniversary_on)
+    assert anniversaries == [date(2026, 2, 28), date(2027, 2, 28), date(2028, 2, 29)]
+
+
+def test_an_organisation_holding_the_designation_cannot_apply_again(designation, partner_admin):
+    from designation.errors import Conflict
+
+    with pytest.raises(Conflict) as refused:
+        services.enrollment_create(
+            organization_id=designation.organization_id, by=partner_admin, on=TODAY, form={}
+        )
+    assert "already holds the Support Services designation" in refused.value.message
+    assert "renewal" in refused.value.message

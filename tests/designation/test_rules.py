@@ -195,3 +195,31 @@ def test_unified_is_refused_until_the_program_says_it_is_generally_available():
     assert off.detail == "Unified for Partners is not yet accepted by the program."
     assert on.met
     assert "Unified for Partners" in on.detail
+
+
+def test_support_plan_ending_in_exactly_60_days_warns():
+    result = outcome(_plan_ending(60), "support_plan")
+    assert result.status == "warning" and "in 60 days" in result.warning
+
+
+def test_a_gap_in_support_cover_inside_60_days_warns_at_the_gap():
+    facts = eligible(
+        support_contracts=(
+            SupportContractFact("asfp", date(2026, 1, 1), DAY + timedelta(10)),
+            SupportContractFact("asfp", DAY + timedelta(30), DAY + timedelta(400)),
+        )
+    )
+    result = outcome(facts, "support_plan")
+    assert result.status == "warning"
+    assert f"ends on {(DAY + timedelta(10)).isoformat()} (in 10 days)" in result.warning
+
+
+def test_contracts_chained_past_60_days_do_not_warn():
+    facts = eligible(
+        support_contracts=(
+            SupportContractFact("psfp", date(2026, 1, 1), DAY + timedelta(20)),
+            SupportContractFact("asfp", DAY + timedelta(21), DAY + timedelta(40)),
+            SupportContractFact("asfp", DAY + timedelta(41), DAY + timedelta(90)),
+        )
+    )
+    assert outcome(facts, "support_plan").status == "met"
