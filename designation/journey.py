@@ -8,6 +8,7 @@ Callers hold the enrollment's row lock inside transaction.atomic().
 
 from datetime import date
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import AuditRecord, FeeSchedule
@@ -160,7 +161,7 @@ def open_renewal(designation, *, today: date) -> Enrollment | None:
     passes = AuditRecord.objects.current().filter(
         enrollment__organization_id=designation.organization_id, verdict="pass"
     )
-    enrollment = Enrollment.objects.create(
+    enrollment = Enrollment(
         organization_id=designation.organization_id,
         kind=Enrollment.Kind.RENEWAL,
         renewal_of=designation,
@@ -175,6 +176,11 @@ def open_renewal(designation, *, today: date) -> Enrollment | None:
             kind="capability", valid_until__gte=anniversary
         ).exists(),
     )
+    try:
+        with transaction.atomic():  # a savepoint: a partner's enrollment racing this one wins
+            enrollment.save()
+    except IntegrityError:
+        return None
     carried = [
         name
         for name, flag in (

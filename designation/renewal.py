@@ -82,6 +82,12 @@ def refresh_designations(*, today: date) -> RefreshResult:
                     )
                 )
             )
+            # An organisation with an open enrollment gets its renewal once that one ends.
+            .exclude(
+                Exists(
+                    Enrollment.objects.open().filter(organization_id=OuterRef("organization_id"))
+                )
+            )
             .select_related("enrollment")
             .order_by("id")
         )
