@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Q
 
 from assessments import rules as audit_rules
-from designation.models import AUDITORS, PROGRAM_ADMINS, REVIEWERS, Enrollment, Organization
+from designation.models import Enrollment, Organization
 from designation.models.enrollment import ASSESSMENT_STATES
+from designation.models.organizations import Scope
 
 
 class Kind(models.TextChoices):
@@ -98,13 +99,13 @@ DETERMINATION_FIELDS = (
 class AuditRecordQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AuditRecordQuerySet":
         """Reviewers see every audit; auditors theirs and the unclaimed queue; partners theirs."""
-        if not user.is_authenticated:
+        scope = Scope.of(user)
+        if scope is None:
             return self.none()
-        groups = set(user.groups.values_list("name", flat=True))  # one query, not one per role
-        if user.is_superuser or groups & {REVIEWERS, PROGRAM_ADMINS}:
+        if scope.everything:
             return self.all()
-        mine = Q(enrollment__organization__memberships__user=user)
-        if AUDITORS in groups:
+        mine = Q(enrollment__organization__in=scope.member_organizations())
+        if scope.auditor:
             mine |= Q(auditor=user) | Q(
                 status=AuditRecord.Status.UNASSIGNED,
                 auditor=None,

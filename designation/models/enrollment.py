@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pgtrigger
-from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -12,14 +11,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from designation import rules as journey_rules
-from designation.models.organizations import (
-    AUDITORS,
-    PROGRAM_ADMINS,
-    REVIEWERS,
-    Membership,
-    Organization,
-    ProgramRules,
-)
+from designation.models.organizations import Organization, ProgramRules, Scope
 
 
 class State(models.TextChoices):
@@ -108,16 +100,14 @@ class EnrollmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnrollmentQuerySet":
         """Enrollments of the user's organisations; for an auditor, only those with an audit
         assigned to them; all for reviewers and program admins."""
-        if not user.is_authenticated:
+        scope = Scope.of(user)
+        if scope is None:
             return self.none()
-        groups = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser or groups & {REVIEWERS, PROGRAM_ADMINS}:
+        if scope.everything:
             return self.all()
-        mine = Q(organization__in=Membership.objects.filter(user=user).values("organization_id"))
-        if AUDITORS in groups:
-            # assessments points at designation, never the reverse: look the model up lazily.
-            audits = apps.get_model("assessments", "AuditRecord").objects.filter(auditor=user)
-            mine |= Q(pk__in=audits.values("enrollment_id"))
+        mine = Q(organization__in=scope.member_organizations())
+        if scope.auditor:
+            mine |= Q(pk__in=scope.assigned_audits().values("enrollment_id"))
         return self.filter(mine)
 
     def open(self) -> "EnrollmentQuerySet":

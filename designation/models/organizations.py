@@ -1,5 +1,6 @@
 """Organisations, their people, the facts the prerequisites are checked against, program rules."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,21 +18,45 @@ PROGRAM_ADMINS = "Program admin"
 STAFF_GROUPS = (REVIEWERS, AUDITORS, PROGRAM_ADMINS)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a user's roles let them see, read with one query: everything (reviewers, program
+    admins, superusers), or their own organisations plus, for an ISSI auditor, what is assigned
+    to them. Every `visible_to()` starts here."""
+
+    user: object
+    everything: bool
+    auditor: bool
+
+    @classmethod
+    def of(cls, user) -> "Scope | None":
+        """None for an anonymous caller, who sees nothing."""
+        if not user.is_authenticated:
+            return None
+        groups = set(user.groups.values_list("name", flat=True))
+        everything = user.is_superuser or bool(groups & {REVIEWERS, PROGRAM_ADMINS})
+        return cls(user=user, everything=everything, auditor=AUDITORS in groups)
+
+    def member_organizations(self) -> models.QuerySet:
+        return Membership.objects.filter(user=self.user).values("organization_id")
+
+    def assigned_audits(self) -> models.QuerySet:
+        # assessments points at designation, never the reverse: look the model up lazily.
+        return apps.get_model("assessments", "AuditRecord").objects.filter(auditor=self.user)
+
+
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OrganizationQuerySet":
         """The organisations `user` may see: their own; those of audits assigned to an auditor;
         all for reviewers and program admins."""
-        if not user.is_authenticated:
+        scope = Scope.of(user)
+        if scope is None:
             return self.none()
-        groups = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser or groups & {REVIEWERS, PROGRAM_ADMINS}:
+        if scope.everything:
             return self.all()
-        mine = Q(pk__in=Membership.objects.filter(user=user).values("organization_id"))
-        if AUDITORS in groups:
-            # An auditor sees the organisations whose audits are assigned to them, nothing more.
-            # assessments points at designation, never the reverse: look the model up lazily.
-            audits = apps.get_model("assessments", "AuditRecord").objects.filter(auditor=user)
-            mine |= Q(pk__in=audits.values("enrollment__organization_id"))
+        mine = Q(pk__in=scope.member_organizations())
+        if scope.auditor:
+            mine |= Q(pk__in=scope.assigned_audits().values("enrollment__organization_id"))
         return self.filter(mine)
 
 
