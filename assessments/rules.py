@@ -5,7 +5,6 @@ Pure: values in, values out. No Django, no clock, no other app.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -77,11 +76,6 @@ def case_rate(cases: int, revenue_usd: Decimal) -> Decimal | None:
 def performance_passes(final_case_rate: Decimal | None, target: Decimal) -> bool:
     """Passes at or below the target; an undefined rate (no revenue) cannot pass."""
     return final_case_rate is not None and final_case_rate <= target
-
-
-def performance_window_end(started_on: date, days: int) -> date:
-    """The last day of a window of `days` days that starts on (and includes) `started_on`."""
-    return started_on + timedelta(days=days - 1)
 
 
 @dataclass(frozen=True)

@@ -320,6 +320,11 @@ def pass_valid_until(passed_on: date, years: int) -> date:
     return add_years(passed_on, years) - timedelta(days=1)
 
 
+def performance_window_end(started_on: date, days: int) -> date:
+    """The last day of a window of `days` days that starts on (and includes) `started_on`."""
+    return started_on + timedelta(days=days - 1)
+
+
 def carried_over(valid_until: date | None, anniversary_on: date) -> bool:
     """A pass is carried over to the renewal when it is still valid on the anniversary date."""
     return valid_until is not None and valid_until >= anniversary_on

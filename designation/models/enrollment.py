@@ -1,7 +1,5 @@
 """The enrollment state machine (SPEC section 4) and its append-only, hash-chained event log."""
 
-from datetime import timedelta
-
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -288,7 +286,7 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
     def start_performance(self, *, on, window_days: int) -> None:
         """Partner admin opens the performance window (a new attempt after a failed one)."""
         self.performance_started_on = on
-        self.performance_window_ends_on = on + timedelta(days=window_days - 1)
+        self.performance_window_ends_on = journey_rules.performance_window_end(on, window_days)
         self.attempt_status = self.Attempt.IN_PROGRESS
 
     @transition(

@@ -1,6 +1,5 @@
 """Pure audit rules: every pass mark at, above and below its threshold; validation; evidence."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -31,10 +30,6 @@ def test_case_rate_is_cases_per_million_rounded_and_undefined_without_revenue():
     assert r.case_rate(12, D("600000")) == D("20.00")
     assert r.case_rate(1, D("3000000")) == D("0.33")
     assert r.case_rate(5, D("0")) is None
-
-
-def test_performance_window_of_30_days_includes_its_first_day():
-    assert r.performance_window_end(date(2026, 11, 21), 30) == date(2026, 12, 20)
 
 
 @pytest.mark.parametrize(

@@ -118,3 +118,9 @@ def test_a_removed_event_and_a_removed_last_event_are_noticed():
     assert [p.problem for p in rules.chain_problems(7, events[:2], head)] == [
         "last event missing or replaced"
     ]
+
+
+def test_performance_window_of_30_days_includes_its_first_day():
+    assert rules.performance_window_end(date(2026, 11, 21), 30) == date(2026, 12, 20)
+    assert rules.performance_window_end(date(2028, 2, 1), 30) == date(2028, 3, 1)  # leap year
+    assert rules.performance_window_end(date(2026, 11, 21), 1) == date(2026, 11, 21)
