@@ -9,10 +9,12 @@ Callers hold the enrollment's row lock inside transaction.atomic().
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from assessments.models import AuditRecord, FeeSchedule
 from designation import grants
+from designation import rules as journey_rules
 from designation.errors import Conflict
 from designation.models import Enrollment, ProgramRules
 from designation.transitions import apply_transition, record_outcome
@@ -158,8 +160,13 @@ def open_renewal(designation, *, today: date) -> Enrollment | None:
     if Enrollment.objects.filter(organization_id=designation.organization_id).open().exists():
         return None
     previous = designation.enrollment
-    passes = AuditRecord.objects.current().filter(
-        enrollment__organization_id=designation.organization_id, verdict="pass"
+    # The latest validity of each kind of pass, in one query; the rule decides carry-over.
+    valid_until = dict(
+        AuditRecord.objects.current()
+        .filter(enrollment__organization_id=designation.organization_id, verdict="pass")
+        .values("kind")
+        .annotate(latest=Max("valid_until"))
+        .values_list("kind", "latest")
     )
     enrollment = Enrollment(
         organization_id=designation.organization_id,
@@ -171,10 +178,10 @@ def open_renewal(designation, *, today: date) -> Enrollment | None:
         solution_areas=previous.solution_areas,
         csp_type=previous.csp_type,
         support_plan=previous.support_plan,
-        csat_carried_over=passes.filter(kind="csat", valid_until__gte=anniversary).exists(),
-        capability_carried_over=passes.filter(
-            kind="capability", valid_until__gte=anniversary
-        ).exists(),
+        csat_carried_over=journey_rules.carried_over(valid_until.get("csat"), anniversary),
+        capability_carried_over=journey_rules.carried_over(
+            valid_until.get("capability"), anniversary
+        ),
     )
     try:
         with transaction.atomic():  # a savepoint: a partner's enrollment racing this one wins

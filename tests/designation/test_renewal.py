@@ -210,3 +210,23 @@ def test_an_organisation_holding_the_designation_cannot_apply_again(designation,
         )
     assert "already holds the Support Services designation" in refused.value.message
     assert "renewal" in refused.value.message
+
+
+def test_a_pass_valid_exactly_on_the_anniversary_is_carried_over(org):
+    enrollment = enrollment_at("enrolled", organization=org, enrolled_on=TODAY)
+    for attempt, valid_until in ((1, date(2027, 1, 1)), (2, ANNIVERSARY)):  # old, then later
+        audit_for(
+            enrollment,
+            "csat",
+            attempt=attempt,
+            status="submitted",
+            verdict="pass",
+            valid_until=valid_until,
+        )
+    Designation.objects.create(
+        organization=org, enrollment=enrollment, attained_on=TODAY, anniversary_on=ANNIVERSARY
+    )
+    refresh_designations(today=ANNIVERSARY - timedelta(days=60))
+    renewal = Enrollment.objects.get(kind=Enrollment.Kind.RENEWAL)
+    assert renewal.csat_carried_over is True
+    assert renewal.capability_carried_over is False  # no capability pass at all
