@@ -8,7 +8,7 @@ their edges); the reminder log's unique key makes a second run on the same day s
 import functools
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -54,21 +54,27 @@ def refresh_designations(*, today: date) -> RefreshResult:
                 result.skipped = True
                 return result
         rules = ProgramRules.objects.in_force(today)
-        before = timedelta(days=rules.renewal_opens_days_before)
-        after = timedelta(days=rules.renewal_closes_days_after)
+        cutoffs = renewal_rules.state_cutoffs(
+            today,
+            days_before=rules.renewal_opens_days_before,
+            days_after=rules.renewal_closes_days_after,
+        )
         live = Designation.objects.filter(state__in=LIVE)
-        result.moved["lapsed"] = live.filter(anniversary_on__lt=today - after).update(
+        result.moved["lapsed"] = live.filter(anniversary_on__lt=cutoffs.lapsed_before).update(
             state=Designation.State.LAPSED
         )
         result.moved["grace"] = (
             live.exclude(state=Designation.State.GRACE)
-            .filter(anniversary_on__lt=today, anniversary_on__gte=today - after)
+            .filter(
+                anniversary_on__lt=cutoffs.grace_before,
+                anniversary_on__gte=cutoffs.lapsed_before,
+            )
             .update(state=Designation.State.GRACE)
         )
         result.moved["renewal_open"] = live.filter(
             state=Designation.State.ACTIVE,
-            anniversary_on__gte=today,
-            anniversary_on__lte=today + before,
+            anniversary_on__gte=cutoffs.grace_before,
+            anniversary_on__lte=cutoffs.open_through,
         ).update(state=Designation.State.RENEWAL_OPEN)
         needing = (
             Designation.objects.filter(

@@ -370,6 +370,24 @@ def designation_state_on(window: RenewalWindow, day: date) -> str:
     return "lapsed"
 
 
+@dataclass(frozen=True)
+class StateCutoffs:
+    """On one day, which anniversaries put an unrenewed designation in which state: the inverse
+    of designation_state_on, for the set-based nightly job."""
+
+    lapsed_before: date  # anniversary before this: lapsed
+    grace_before: date  # else before this: grace
+    open_through: date  # else up to this: renewal_open; later: active
+
+
+def state_cutoffs(today: date, *, days_before: int, days_after: int) -> StateCutoffs:
+    return StateCutoffs(
+        lapsed_before=today - timedelta(days=days_after),
+        grace_before=today,
+        open_through=today + timedelta(days=days_before),
+    )
+
+
 def reminder_due(window: RenewalWindow, day: date) -> str | None:
     """The reminder to send on `day`, if any (60, 30, 7 days before, on it, 7 before closing)."""
     for code, offset, _label in REMINDER_DAYS:

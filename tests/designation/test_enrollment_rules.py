@@ -1,6 +1,6 @@
 """Pure journey rules: steps, validity, carry-over, renewal window, reminders, the hash chain."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -124,3 +124,20 @@ def test_performance_window_of_30_days_includes_its_first_day():
     assert rules.performance_window_end(date(2026, 11, 21), 30) == date(2026, 12, 20)
     assert rules.performance_window_end(date(2028, 2, 1), 30) == date(2028, 3, 1)  # leap year
     assert rules.performance_window_end(date(2026, 11, 21), 1) == date(2026, 11, 21)
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 21), date(2028, 2, 29), date(2027, 1, 1)])
+def test_the_nightly_cutoffs_agree_with_the_state_rule_for_every_anniversary(today):
+    cutoffs = rules.state_cutoffs(today, days_before=60, days_after=30)
+    for offset in range(-120, 121):
+        anniversary = today + timedelta(days=offset)
+        if anniversary < cutoffs.lapsed_before:
+            by_cutoffs = "lapsed"
+        elif anniversary < cutoffs.grace_before:
+            by_cutoffs = "grace"
+        elif anniversary <= cutoffs.open_through:
+            by_cutoffs = "renewal_open"
+        else:
+            by_cutoffs = "active"
+        window = rules.renewal_window(anniversary, days_before=60, days_after=30)
+        assert by_cutoffs == rules.designation_state_on(window, today), anniversary
