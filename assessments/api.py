@@ -17,7 +17,7 @@ from assessments.serializers import (
     EvidenceFileSerializer,
     EvidenceUploadSerializer,
 )
-from designation.api import ERRORS, JourneyErrorsMixin
+from portal.api import ERRORS, JourneyErrorsMixin
 
 
 class AuditViewSet(

@@ -21,9 +21,9 @@ from assessments import rules as audit_rules
 from assessments.models import AuditRecord, EvidenceFile, EvidenceScan, ExcludedCase
 from assessments.scanning import Scanner, get_scanner
 from designation import journey
-from designation.errors import ConditionFailed, Conflict, Forbidden, NotFound
 from designation.models import ProgramRules
 from designation.rules import pass_valid_until
+from portal.errors import ConditionFailed, Conflict, Forbidden, NotFound
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from assessments.forms import (
 )
 from assessments.models import AuditRecord
 from designation import dashboard_rules, queues
-from designation.errors import Forbidden, JourneyError, NotFound
 from designation.permissions import is_auditor, is_partner_member, is_reviewer
 from designation.rules import SolutionArea
-from designation.views.enrollment import paged
+from portal.errors import Forbidden, JourneyError, NotFound
+from portal.pagination import paged
 
 SUBMIT_FORMS = {
     AuditRecord.Kind.PERFORMANCE: PerformanceSubmitForm,

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from designation import rules as prerequisite_rules
 from designation import selectors, services
-from designation.errors import JourneyError
 from designation.models import Designation, ProgramRules
 from designation.models.enrollment import PUBLIC_TRANSITIONS
 from designation.serializers import (
@@ -21,31 +20,12 @@ from designation.serializers import (
     EnrollmentCreateSerializer,
     EnrollmentDetailSerializer,
     EnrollmentSerializer,
-    ErrorSerializer,
     OrganizationSerializer,
     PrerequisitesSerializer,
     TransitionInputSerializer,
     VerificationSerializer,
 )
-
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="A condition failed; `detail` says which."),
-    403: OpenApiResponse(ErrorSerializer, description="You may see this but not do it."),
-    404: OpenApiResponse(ErrorSerializer, description="Not there, or not yours to see."),
-    409: OpenApiResponse(ErrorSerializer, description="The state moved meanwhile."),
-}
-
-
-class JourneyErrorsMixin:
-    """Answer the services' refusals as JSON with their status and a `detail` message."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, JourneyError):
-            body = {"detail": exc.message}
-            if exc.field:
-                body["field"] = exc.field
-            return Response(body, status=exc.status)
-        return super().handle_exception(exc)
+from portal.api import ERRORS, ErrorSerializer, JourneyErrorsMixin  # noqa: F401
 
 
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):

@@ -15,10 +15,10 @@ from django.utils import timezone
 from assessments.models import AuditRecord, FeeSchedule
 from designation import grants
 from designation import rules as journey_rules
-from designation.errors import Conflict
 from designation.models import Enrollment, ProgramRules
 from designation.transitions import apply_transition, record_outcome
 from metrics import selectors as metrics_selectors
+from portal.errors import Conflict
 
 STEP_OF_KIND = {
     AuditRecord.Kind.PERFORMANCE: Enrollment.State.PERFORMANCE,

@@ -58,13 +58,6 @@ class DateQuerySerializer(serializers.Serializer):
 # --- Enrollments ---------------------------------------------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer):
-    """Every refusal: a message a person can act on, and the field it concerns when there is one."""
-
-    detail = serializers.CharField()
-    field = serializers.CharField(required=False)
-
-
 class EnrollmentEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = EnrollmentEvent

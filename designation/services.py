@@ -10,10 +10,10 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from designation import journey, selectors
-from designation.errors import Conflict, Forbidden, NotFound
 from designation.models import Designation, Enrollment, EnrollmentEvent, Organization, ProgramRules
 from designation.permissions import is_partner_admin
 from designation.transitions import apply_transition
+from portal.errors import Conflict, Forbidden, NotFound
 
 FORM_FIELDS = (
     "contact_name",

@@ -7,9 +7,9 @@ from datetime import date
 
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from designation.errors import ConditionFailed, Conflict, Forbidden
 from designation.models import Enrollment, EnrollmentEvent, ProgramRules
 from designation.permissions import WHO_MAY
+from portal.errors import ConditionFailed, Conflict, Forbidden
 
 LABELS = {
     "submit": "submitting the pre-enrollment form",

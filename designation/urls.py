@@ -1,17 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from designation import accounts, views
+from designation import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/two-factor/", accounts.two_factor, name="two-factor"),
     path("organizations/", views.organization_list, name="organization-index"),
     path(
         "organizations/<int:organization_id>/",

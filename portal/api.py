@@ -2,12 +2,17 @@
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.errors import JourneyError
+from portal.roles import requires_two_factor
 
 
 class Pagination(PageNumberPagination):
@@ -16,6 +21,33 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal: a message a person can act on, and the field it concerns when there is one."""
+
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False)
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="A condition failed; `detail` says which."),
+    403: OpenApiResponse(ErrorSerializer, description="You may see this but not do it."),
+    404: OpenApiResponse(ErrorSerializer, description="Not there, or not yours to see."),
+    409: OpenApiResponse(ErrorSerializer, description="The state moved meanwhile."),
+}
+
+
+class JourneyErrorsMixin:
+    """Answer the services' refusals as JSON with their status and a `detail` message."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, JourneyError):
+            body = {"detail": exc.message}
+            if exc.field:
+                body["field"] = exc.field
+            return Response(body, status=exc.status)
+        return super().handle_exception(exc)
 
 
 def exception_handler(exc, context):
@@ -39,8 +71,6 @@ class TokenRequestSerializer(AuthTokenSerializer):
     def validate(self, attrs):
         from django.contrib.auth import authenticate
         from django_otp import match_token
-
-        from designation.accounts import requires_two_factor
 
         request = self.context["request"]
         # The plain HttpRequest, so that django-axes sees (and can lock) this sign-in too.

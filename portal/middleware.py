@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from designation.accounts import requires_two_factor
+from portal.roles import requires_two_factor
 
 ALWAYS_ALLOWED = ("/accounts/", "/static/", "/healthz/", "/verify/", "/directory/")
 

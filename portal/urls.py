@@ -1,12 +1,14 @@
 """URL routes: pages, the API under /api/v1/, its schema and docs, and Django admin."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import AuditViewSet
 from designation.api import EnrollmentViewSet, OrganizationViewSet, VerifyView
+from portal import accounts
 from portal.api import ThrottledObtainAuthToken
 from portal.health import healthz
 
@@ -27,6 +29,13 @@ handler500 = "portal.api.server_error"
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", accounts.two_factor, name="two-factor"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

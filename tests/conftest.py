@@ -7,7 +7,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from designation.accounts import requires_two_factor
+from portal.roles import requires_two_factor
 from tests.designation import factories
 
 

@@ -11,11 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from designation import rules as prerequisite_rules
-
-REVIEWERS = "Microsoft reviewer"
-AUDITORS = "ISSI auditor"
-PROGRAM_ADMINS = "Program admin"
-STAFF_GROUPS = (REVIEWERS, AUDITORS, PROGRAM_ADMINS)
+from portal.roles import AUDITORS, PROGRAM_ADMINS, REVIEWERS, STAFF_GROUPS  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,14 @@
 """Pages of the designation app: organisations and their facts; the enrollment journey."""
 
+from designation.views.badges import badge, badge_letter, verify_page
 from designation.views.directory import directory
 from designation.views.enrollment import (
-    badge,
-    badge_letter,
     enrollment_apply,
     enrollment_detail,
     enrollment_home,
     enrollment_transition,
     organization_assessments,
     review_queues,
-    verify_page,
 )
 from designation.views.organizations import (
     account_facts_edit,

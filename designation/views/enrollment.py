@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,13 +14,11 @@ from assessments import rules as audit_rules
 from assessments.models import AuditRecord, FeeSchedule
 from designation import queues, selectors, services, transitions
 from designation import rules as journey_rules
-from designation.api import verification_of
-from designation.errors import Forbidden, JourneyError, NotFound
 from designation.forms import NoteForm, OptionalReasonForm, PreEnrollmentForm, ReasonForm
-from designation.grants import verification_url
-from designation.letters import certificate_letter_pdf
-from designation.models import Designation, Enrollment, IncentiveGrant
-from designation.permissions import is_partner_admin, is_partner_member, is_reviewer
+from designation.models import Enrollment
+from designation.permissions import is_partner_admin
+from portal.errors import Forbidden, JourneyError, NotFound
+from portal.pagination import paged
 
 
 @dataclass(frozen=True)
@@ -238,18 +235,6 @@ def _kind_of_step(enrollment: Enrollment) -> str:
     }.get(enrollment.state, "")
 
 
-QUEUE_PAGE_SIZE = 20
-
-
-def paged(request: HttpRequest, queryset, *, count: int, param: str):
-    """One page of a queue whose length is already known (the navigation counted it)."""
-    paginator = Paginator(queryset, QUEUE_PAGE_SIZE)
-    paginator.__dict__["count"] = count  # Paginator.count is a cached_property: no COUNT(*)
-    page = paginator.get_page(request.GET.get(param))
-    page.param = param
-    return page
-
-
 @login_required
 def review_queues(request: HttpRequest) -> HttpResponse:
     """Reviewer queues, oldest first: eligibility to review, case rates to determine,
@@ -312,42 +297,3 @@ def _next_fee_kind(enrollment: Enrollment | None) -> str:
     if enrollment.attempt_status != Enrollment.Attempt.IN_PROGRESS:
         return _kind_of_step(enrollment)
     return ""
-
-
-@login_required
-def badge(request: HttpRequest, organization_id: int) -> HttpResponse:
-    """The badge, its public verification link, the letter and the incentive, once enrolled."""
-    organization = selectors.organization_for(request.user, organization_id)
-    designation = Designation.objects.filter(organization=organization).first()
-    grant = IncentiveGrant.objects.filter(organization=organization).first()
-    return render(
-        request,
-        "designation/badge.html",
-        {
-            "organization": organization,
-            "nav_section": "badge",
-            "designation": designation,
-            "verification_url": verification_url(designation) if designation else "",
-            "grant": grant,
-        },
-    )
-
-
-@login_required
-def badge_letter(request: HttpRequest, organization_id: int) -> HttpResponse:
-    """The certificate letter as a PDF download (members of the organisation and reviewers)."""
-    organization = selectors.organization_for(request.user, organization_id)
-    if not (is_partner_member(request.user, organization) or is_reviewer(request.user)):
-        raise Http404("No letter among those you can see.")
-    designation = get_object_or_404(Designation.objects.listed(), organization=organization)
-    response = HttpResponse(certificate_letter_pdf(designation), content_type="application/pdf")
-    filename = f"support-services-designation-{organization.partner_id}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def verify_page(request: HttpRequest, credential_id: str) -> HttpResponse:
-    """Public: anyone can check a badge's credential id."""
-    designation = selectors.designation_by_credential(credential_id)
-    return render(request, "designation/verify.html", {"badge": verification_of(designation)})

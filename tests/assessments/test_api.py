@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import EvidenceFile
-from designation.errors import ConditionFailed
+from portal.errors import ConditionFailed
 from tests.assessments.factories import (
     PDF_BYTES,
     audit_for,

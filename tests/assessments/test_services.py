@@ -10,8 +10,8 @@ from django.db import InternalError, transaction
 from assessments import services
 from assessments.models import AuditRecord, FeeSchedule
 from designation import services as enrollment_services
-from designation.errors import ConditionFailed, Conflict, Forbidden, NotFound
 from designation.models import Enrollment
+from portal.errors import ConditionFailed, Conflict, Forbidden, NotFound
 from tests.assessments.factories import PASSING_SCORES, audit_for, claimed_capability_audit
 from tests.designation import factories
 from tests.designation.factories import TODAY, enrollment_at

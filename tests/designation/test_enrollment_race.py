@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from assessments import services as audit_services
 from designation import services
-from designation.errors import Conflict
 from designation.models import Designation, Enrollment, IncentiveGrant, ProgramRules
+from portal.errors import Conflict
 from tests.assessments.factories import PASSING_SCORES, claimed_capability_audit
 from tests.designation import factories
 from tests.designation.factories import TODAY, enrollment_at

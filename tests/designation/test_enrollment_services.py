@@ -8,8 +8,8 @@ from django.db import IntegrityError, InternalError, transaction
 
 from assessments.models import AuditRecord
 from designation import services
-from designation.errors import ConditionFailed, Conflict, Forbidden, NotFound
 from designation.models import Enrollment
+from portal.errors import ConditionFailed, Conflict, Forbidden, NotFound
 from tests.assessments.factories import audit_for
 from tests.designation import factories
 from tests.designation.factories import PRE_ENROLLMENT_FORM, TODAY, enrollment_at

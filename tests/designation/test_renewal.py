@@ -202,7 +202,7 @@ def test_a_leap_day_anniversary_comes_back_in_leap_years(org):
 
 
 def test_an_organisation_holding_the_designation_cannot_apply_again(designation, partner_admin):
-    from designation.errors import Conflict
+    from portal.errors import Conflict
 
     with pytest.raises(Conflict) as refused:
         services.enrollment_create(

@@ -13,14 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from designation.models import STAFF_GROUPS
-
-
-def requires_two_factor(user) -> bool:
-    """Reviewers, auditors, program admins and superusers must sign in with a second factor."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=STAFF_GROUPS).exists()
+from portal.roles import requires_two_factor
 
 
 class TokenForm(forms.Form):
