@@ -16,7 +16,6 @@ from designation import selectors, services
 from designation.models import Designation, ProgramRules
 from designation.models.enrollment import PUBLIC_TRANSITIONS
 from designation.serializers import (
-    DateQuerySerializer,
     EnrollmentCreateSerializer,
     EnrollmentDetailSerializer,
     EnrollmentSerializer,
@@ -26,6 +25,7 @@ from designation.serializers import (
     VerificationSerializer,
 )
 from portal.api import ERRORS, ErrorSerializer, JourneyErrorsMixin  # noqa: F401
+from portal.dates import day_of_query, day_parameter
 
 
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -38,17 +38,13 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.organizations_for(self.request.user).prefetch_related("locations")
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("on", str, description="Day to check, YYYY-MM-DD; today by default.")
-        ],
+        parameters=[day_parameter("on", "Day to check, YYYY-MM-DD; today by default.")],
         responses=PrerequisitesSerializer,
     )
     @action(detail=True)
     def prerequisites(self, request: Request, pk=None) -> Response:
         """Every prerequisite with `code`, `met`, `detail` and `next_action` on the given day."""
-        query = DateQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        on = query.validated_data.get("on") or timezone.localdate()
+        on = day_of_query(request, "on")
         organization = selectors.organization_for(request.user, pk)
         try:
             items = selectors.prerequisites_for(organization, on)

@@ -49,12 +49,6 @@ class PrerequisitesSerializer(serializers.Serializer):
     prerequisites = PrerequisiteSerializer(many=True)
 
 
-class DateQuerySerializer(serializers.Serializer):
-    """A day given as ?on=YYYY-MM-DD (defaults to today)."""
-
-    on = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
-
-
 # --- Enrollments ---------------------------------------------------------------------------
 
 

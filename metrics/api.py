@@ -13,12 +13,12 @@ from rest_framework.views import APIView
 
 from metrics import selectors, services
 from metrics.serializers import (
-    AsOfQuerySerializer,
     CaseRateSerializer,
     ImportCountsSerializer,
     ImportErrorsSerializer,
     ImportUploadSerializer,
 )
+from portal.dates import day_of_query, day_parameter
 
 ORGANIZATION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Organisation.")
 
@@ -30,17 +30,14 @@ class CaseRateView(APIView):
         operation_id="organizations_case_rate",
         parameters=[
             ORGANIZATION_ID,
-            OpenApiParameter("as_of", str, description="The day, YYYY-MM-DD; today by default."),
+            day_parameter("as_of", "The day, YYYY-MM-DD; today by default."),
         ],
         responses=CaseRateSerializer,
     )
     def get(self, request: Request, id: int) -> Response:
-        query = AsOfQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        as_of = day_of_query(request, "as_of")
         organization = selectors.organization_for(request.user, id)
-        figures = selectors.case_rate_for(
-            organization, query.validated_data.get("as_of") or timezone.localdate()
-        )
+        figures = selectors.case_rate_for(organization, as_of)
         payload = {**figures.__dict__, "organization": organization.pk}
         payload["meets_target"] = figures.meets_target
         return Response(CaseRateSerializer(payload).data)

@@ -3,12 +3,6 @@
 from rest_framework import serializers
 
 
-class AsOfQuerySerializer(serializers.Serializer):
-    """A day given as ?as_of=YYYY-MM-DD (defaults to today)."""
-
-    as_of = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
-
-
 class CaseRateSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
     as_of = serializers.DateField()

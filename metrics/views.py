@@ -1,7 +1,6 @@
 """Pages: an organisation's case rate, trend, imports (partner admins) and import progress."""
 
 import uuid
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -16,15 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from metrics import selectors, services, tasks
 from metrics.forms import ImportForm
 from metrics.importsql import KINDS
-
-
-def _as_of(request: HttpRequest) -> date:
-    raw = request.GET.get("as_of", "")
-    try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        messages.error(request, f"“{raw}” is not a date in the form YYYY-MM-DD; showing today.")
-        return timezone.localdate()
+from portal.dates import day_from_query
 
 
 @login_required
@@ -32,7 +23,7 @@ def _as_of(request: HttpRequest) -> date:
 def metrics_overview(request: HttpRequest, organization_id: int) -> HttpResponse:
     """The TTM case rate against the target, the 24-month trend, imports."""
     organization = selectors.organization_for(request.user, organization_id)
-    as_of = _as_of(request)
+    as_of = day_from_query(request, "as_of")
     can_import = request.user.has_perm("designation.change_organization_facts", organization)
     page = Paginator(selectors.recent_imports(organization), 10).get_page(request.GET.get("page"))
     trend = selectors.monthly_trend(organization, 24, as_of=as_of)

@@ -1,7 +1,5 @@
 """Pages for organisations: overview with the prerequisite checklist, and fact editing."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +19,7 @@ from designation.forms import (
 )
 from designation.models import Membership, ProgramRules
 from designation.permissions import is_auditor, is_reviewer
+from portal.dates import day_from_query
 
 # Each kind of prerequisite fact a partner admin keeps: (form, related name, label).
 FACT_KINDS = {
@@ -32,15 +31,6 @@ FACT_KINDS = {
     "csp": (CspEnrollmentForm, "csp_enrollments", "CSP enrollment"),
     "support-contracts": (SupportContractForm, "support_contracts", "support contract"),
 }
-
-
-def _day_from(request: HttpRequest) -> date:
-    raw = request.GET.get("on", "")
-    try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        messages.error(request, f"“{raw}” is not a date in the form YYYY-MM-DD; showing today.")
-        return timezone.localdate()
 
 
 def _editable_organization(request: HttpRequest, organization_id: int):
@@ -84,7 +74,7 @@ def organization_overview(request: HttpRequest, organization_id: int) -> HttpRes
     """The organisation's dashboard: journey progress, prerequisites, case rate and trend,
     assessments, required actions, badge; staff also see the enrollment's timeline."""
     organization = selectors.organization_for(request.user, organization_id)
-    on = _day_from(request)
+    on = day_from_query(request)
     staff = is_reviewer(request.user) or is_auditor(request.user)
     try:
         board = dashboard_for(organization, viewer=request.user, on=on, with_timeline=staff)
