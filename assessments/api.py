@@ -1,4 +1,5 @@
-"""REST API for ISSI audit records: the queue, claiming, evidence, submission, determination."""
+"""REST API for ISSI audit records: the queue, claiming, evidence. The actions that decide an audit
+and so move the enrollment on (submit, determine, correct) are the journey's: journey/api.py."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -10,10 +11,7 @@ from rest_framework.response import Response
 
 from assessments import selectors, services
 from assessments.serializers import (
-    AuditCorrectSerializer,
-    AuditDetermineSerializer,
     AuditRecordSerializer,
-    AuditSubmitSerializer,
     EvidenceFileSerializer,
     EvidenceUploadSerializer,
 )
@@ -65,50 +63,3 @@ class AuditViewSet(
             component=form.validated_data["component"],
         )
         return Response(EvidenceFileSerializer(evidence).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=AuditSubmitSerializer, responses={200: AuditRecordSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk=None) -> Response:
-        """The assigned auditor records the result (fields by kind); it is never edited after."""
-        services.authorise(audit_id=int(pk), by=request.user, permission="assessments.submit_audit")
-        form = AuditSubmitSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        audit = services.audit_submit(
-            audit_id=int(pk), by=request.user, on=timezone.localdate(), data=form.validated_data
-        )
-        return self._answer(audit.pk)
-
-    @extend_schema(
-        request=AuditDetermineSerializer, responses={200: AuditRecordSerializer, **ERRORS}
-    )
-    @action(detail=True, methods=["post"])
-    def determine(self, request: Request, pk=None) -> Response:
-        """A reviewer confirms the validated case rate or overrides it with a reason."""
-        services.authorise(
-            audit_id=int(pk), by=request.user, permission="assessments.determine_audit"
-        )
-        form = AuditDetermineSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        audit = services.audit_determine(
-            audit_id=int(pk),
-            by=request.user,
-            on=timezone.localdate(),
-            final_case_rate=form.validated_data.get("final_case_rate"),
-            reason=form.validated_data.get("reason", ""),
-        )
-        return self._answer(audit.pk)
-
-    @extend_schema(request=AuditCorrectSerializer, responses={201: AuditRecordSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def correct(self, request: Request, pk=None) -> Response:
-        """The assigned auditor corrects a submission: a new record supersedes it, with a reason
-        (a performance audit not yet determined, or a failed attempt before any retake)."""
-        services.authorise(audit_id=int(pk), by=request.user, permission="assessments.submit_audit")
-        form = AuditCorrectSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
-        reason = data.pop("reason")
-        audit = services.audit_correct(
-            audit_id=int(pk), by=request.user, on=timezone.localdate(), reason=reason, data=data
-        )
-        return self._answer(audit.pk, status.HTTP_201_CREATED)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from assessments import rules as audit_rules
-from designation.models import Enrollment, Organization
+from designation.models import DatedVersionQuerySet, Enrollment, Organization
 from designation.models.enrollment import ASSESSMENT_STATES
 from designation.models.organizations import Scope
 
@@ -21,14 +21,10 @@ class Kind(models.TextChoices):
     CAPABILITY = audit_rules.CAPABILITY, "Capability assessment"
 
 
-class FeeScheduleQuerySet(models.QuerySet):
+class FeeScheduleQuerySet(DatedVersionQuerySet):
     def in_force(self, kind: str, on: date) -> "FeeSchedule":
         """The fee for `kind` in force on `on` (latest effective on or before it)."""
-        found = (
-            self.filter(kind=kind, effective_from__lte=on)
-            .order_by("-effective_from", "-id")
-            .first()
-        )
+        found = self.filter(kind=kind).latest_on(on)
         if found is None:
             raise FeeSchedule.DoesNotExist(f"No {kind} fee is in force on {on.isoformat()}.")
         return found
@@ -233,6 +229,49 @@ class AuditRecord(models.Model):
     @property
     def passed(self) -> bool | None:
         return None if not self.verdict else self.verdict == self.Verdict.PASS
+
+
+# The case-rate figures a performance audit freezes on the day its assessment starts.
+FROZEN_FIGURES = (
+    "frozen_as_of",
+    "frozen_window_start",
+    "frozen_window_end",
+    "frozen_case_volume",
+    "frozen_billed_revenue_usd",
+    "frozen_case_rate",
+)
+
+# Which step of the enrollment each kind of audit decides, and the transition its pass runs.
+STEP_OF_KIND = {
+    AuditRecord.Kind.PERFORMANCE: Enrollment.State.PERFORMANCE,
+    AuditRecord.Kind.CSAT: Enrollment.State.CUSTOMER_SUCCESS,
+    AuditRecord.Kind.CAPABILITY: Enrollment.State.CAPABILITY,
+}
+KIND_OF_STEP = {state: kind for kind, state in STEP_OF_KIND.items()}
+PASS_TRANSITION = {
+    AuditRecord.Kind.PERFORMANCE: "pass_performance",
+    AuditRecord.Kind.CSAT: "pass_customer_success",
+    AuditRecord.Kind.CAPABILITY: "pass_capability",
+}
+
+
+def charged(audits) -> list[str]:
+    """What these audit records charged, per currency, each attempt once."""
+    return audit_rules.fees_charged(
+        ((a.enrollment_id, a.kind, a.attempt), a.fee_amount, a.fee_currency) for a in audits
+    )
+
+
+def next_attempt_kind(enrollment: Enrollment | None) -> str:
+    """The kind of the next attempt the partner will be charged for ("" when none is ahead):
+    the performance assessment before it starts, else a retake of the failed step."""
+    if enrollment is None or not enrollment.is_open:
+        return ""
+    if enrollment.state in (Enrollment.State.DRAFT, Enrollment.State.ELIGIBILITY_REVIEW):
+        return AuditRecord.Kind.PERFORMANCE
+    if enrollment.attempt_status == Enrollment.Attempt.IN_PROGRESS:
+        return ""
+    return KIND_OF_STEP.get(enrollment.state, "")
 
 
 class ExcludedCase(models.Model):

@@ -1,13 +1,16 @@
 """Pass marks and validity of ISSI audits (SPEC sections 4, 5, 6, 11).
 
-Pure: values in, values out. No Django, no clock, no other app.
+Pure: values in, values out. No Django, no clock. The case rate and its pass test are
+designation.rules.case_rate (shared with metrics).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-CENT = Decimal("0.01")
+from designation.rules.case_rate import CENT
+
 CSAT_LOWEST, CSAT_HIGHEST = Decimal("1.0"), Decimal("5.0")
 
 PERFORMANCE, CSAT, CAPABILITY = "performance", "csat", "capability"
@@ -64,18 +67,6 @@ def missing_components(kind: str, uploaded: Iterable[str]) -> list[str]:
 
 
 # --- Performance -----------------------------------------------------------------------------
-
-
-def case_rate(cases: int, revenue_usd: Decimal) -> Decimal | None:
-    """CSP cases per USD 1M of billed revenue, two places; None when there is no revenue."""
-    if revenue_usd <= 0:
-        return None
-    return (Decimal(cases) * 1_000_000 / revenue_usd).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def performance_passes(final_case_rate: Decimal | None, target: Decimal) -> bool:
-    """Passes at or below the target; an undefined rate (no revenue) cannot pass."""
-    return final_case_rate is not None and final_case_rate <= target
 
 
 @dataclass(frozen=True)
@@ -155,9 +146,43 @@ def capability_passes(
     return capability_total(scores) >= minimum_total
 
 
+# --- Due dates ------------------------------------------------------------------------------
+
+# An audit other than performance is due this many days after an auditor claims it (or, while
+# nobody has, after it entered the ISSI queue). Performance audits are due when the window closes.
+AUDIT_DUE_DAYS = 30
+
+
+def audit_due_on(
+    kind: str,
+    *,
+    queued_on: date,
+    assigned_on: date | None,
+    performance_window_ends_on: date | None,
+    days: int = AUDIT_DUE_DAYS,
+) -> date:
+    """When ISSI should submit an audit: the performance window's last day for a performance
+    audit, otherwise `days` after it was claimed (or queued, while nobody has claimed it)."""
+    if kind == "performance" and performance_window_ends_on is not None:
+        return performance_window_ends_on
+    return (assigned_on or queued_on) + timedelta(days=days)
+
+
 # --- Money -----------------------------------------------------------------------------------
 
 
 def format_money(amount: Decimal, currency: str) -> str:
     """Money as the portal shows it: "USD 1,350.00"."""
     return f"{currency} {amount.quantize(CENT):,.2f}"
+
+
+def fees_charged(attempts: Iterable[tuple[Hashable, Decimal, str]]) -> list[str]:
+    """What was charged, per currency: each attempt (key, fee, currency) once, since a
+    correction is a new record of the same attempt and is not charged again."""
+    fees: dict[Hashable, tuple[Decimal, str]] = {}
+    for key, amount, currency in attempts:
+        fees.setdefault(key, (amount, currency))
+    totals: dict[str, Decimal] = {}
+    for amount, currency in fees.values():
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+    return [format_money(amount, currency) for currency, amount in sorted(totals.items())]

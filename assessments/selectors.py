@@ -1,10 +1,12 @@
 """Reads for ISSI audit records, scoped to what the caller may see."""
 
+from datetime import date
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import AuditRecord, EvidenceFile, EvidenceScan
+from assessments.models import AuditRecord, EvidenceFile, EvidenceScan, FeeSchedule
 from designation.models.enrollment import ASSESSMENT_STATES
 
 
@@ -72,3 +74,18 @@ def evidence_for(user, evidence_id: int) -> EvidenceFile:
     if not user.has_perm("assessments.download_evidence", evidence.audit):
         raise Http404("No such evidence file among those you can see.")
     return evidence
+
+
+def audits_of(organization, *, viewer) -> QuerySet[AuditRecord]:
+    """Every audit record of the organisation the viewer may see, newest first."""
+    return (
+        AuditRecord.objects.visible_to(viewer)
+        .filter(enrollment__organization=organization)
+        .select_related("auditor", "enrollment")
+        .order_by("-created_at", "-id")
+    )
+
+
+def fee_in_force(kind: str, on: date) -> FeeSchedule:
+    """The fee for an attempt of `kind` started on `on`."""
+    return FeeSchedule.objects.in_force(kind, on)

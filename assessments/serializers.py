@@ -4,7 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from assessments import rules as audit_rules
-from assessments.models import AuditRecord, EvidenceFile, ExcludedCase
+from assessments.models import FROZEN_FIGURES, AuditRecord, EvidenceFile, ExcludedCase
 
 
 class ExcludedCaseSerializer(serializers.ModelSerializer):
@@ -60,12 +60,7 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             "fee_amount",
             "fee_currency",
             "performance_window_ends_on",
-            "frozen_as_of",
-            "frozen_window_start",
-            "frozen_window_end",
-            "frozen_case_volume",
-            "frozen_billed_revenue_usd",
-            "frozen_case_rate",
+            *FROZEN_FIGURES,
             "validated_case_volume",
             "excluded_cases",
             "proposed_case_rate",

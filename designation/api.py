@@ -1,9 +1,7 @@
 """REST API for organisations, prerequisites, enrollments and public badge verification."""
 
-from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -12,16 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from designation import rules as prerequisite_rules
-from designation import selectors, services
+from designation import selectors
 from designation.models import Designation, ProgramRules
-from designation.models.enrollment import PUBLIC_TRANSITIONS
 from designation.serializers import (
-    EnrollmentCreateSerializer,
-    EnrollmentDetailSerializer,
-    EnrollmentSerializer,
     OrganizationSerializer,
     PrerequisitesSerializer,
-    TransitionInputSerializer,
     VerificationSerializer,
 )
 from portal.api import ERRORS, ErrorSerializer, JourneyErrorsMixin  # noqa: F401
@@ -57,78 +50,6 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
             "prerequisites": [{**item.__dict__, "status": item.status} for item in items],
         }
         return Response(PrerequisitesSerializer(payload).data)
-
-
-class EnrollmentViewSet(
-    JourneyErrorsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Enrollments of the organisations the caller may see; another organisation's answer 404."""
-
-    filterset_fields = ["state", "kind", "organization"]
-
-    def get_queryset(self):
-        if self.action == "retrieve":
-            return selectors.enrollment_details_for(self.request.user)
-        return selectors.enrollments_for(self.request.user)
-
-    def get_serializer_class(self):
-        return EnrollmentDetailSerializer if self.action == "retrieve" else EnrollmentSerializer
-
-    def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(), "on": timezone.localdate()}
-
-    def _detail(self, enrollment_id: int, status_code: int = status.HTTP_200_OK) -> Response:
-        enrollment = selectors.enrollment_detail_for(self.request.user, enrollment_id)
-        body = EnrollmentDetailSerializer(enrollment, context=self.get_serializer_context()).data
-        return Response(body, status=status_code)
-
-    @extend_schema(
-        request=EnrollmentCreateSerializer,
-        responses={201: EnrollmentDetailSerializer, **ERRORS},
-    )
-    def create(self, request: Request) -> Response:
-        """Partner admin registers interest with the pre-enrollment form: a draft enrollment."""
-        form = EnrollmentCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
-        enrollment = services.enrollment_create(
-            organization_id=data.pop("organization"),
-            by=request.user,
-            on=timezone.localdate(),
-            form=data,
-        )
-        return self._detail(enrollment.pk, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        request=TransitionInputSerializer,
-        responses={200: EnrollmentDetailSerializer, **ERRORS},
-        parameters=[
-            OpenApiParameter(
-                "name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=list(PUBLIC_TRANSITIONS),
-                description="The transition; `reject_eligibility` needs a `reason`.",
-            )
-        ],
-    )
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def transitions(self, request: Request, pk=None, name: str = "") -> Response:
-        """Run one transition: 400 names the failed condition, 403 says who may, 409 means the
-        enrollment moved meanwhile."""
-        data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enrollment = services.run_transition(
-            name,
-            enrollment_id=int(pk),
-            by=request.user,
-            on=timezone.localdate(),
-            data=data.validated_data,
-        )
-        return self._detail(enrollment.pk)
 
 
 class VerifyView(APIView):

@@ -9,6 +9,7 @@ from designation.models import (
     SolutionsPartnerDesignation,
     SupportContract,
 )
+from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.rules import SolutionArea
 
 
@@ -100,19 +101,12 @@ class PreEnrollmentForm(forms.ModelForm):
 
     class Meta:
         model = Enrollment
-        fields = [
-            "contact_name",
-            "contact_email",
-            "solution_areas",
-            "csp_type",
-            "support_plan",
-            "attested",
-        ]
+        fields = list(PRE_ENROLLMENT_FIELDS)
         labels = {"csp_type": "CSP enrollment type"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("contact_name", "contact_email", "csp_type", "support_plan", "attested"):
+        for name in PRE_ENROLLMENT_FIELDS:
             self.fields[name].required = True
 
 

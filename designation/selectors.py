@@ -2,8 +2,18 @@
 
 from datetime import date
 
-from django.apps import apps
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django_fsm import can_proceed
 
@@ -13,17 +23,34 @@ from designation.models import (
     Designation,
     Enrollment,
     EnrollmentEvent,
+    IncentiveGrant,
+    Membership,
     Organization,
     ProgramRules,
     SolutionsPartnerDesignation,
     SupportContract,
 )
-from designation.models.enrollment import PUBLIC_TRANSITIONS
+from designation.models.enrollment import OPEN_STATES, PUBLIC_TRANSITIONS
 
 
 def organizations_for(user) -> QuerySet[Organization]:
     """Organisations the user may see, in name order."""
     return Organization.objects.visible_to(user).order_by("legal_name", "id")
+
+
+def organizations_matching(user, query: str) -> QuerySet[Organization]:
+    """The organisations the user may see whose name contains `query` or whose partner ID is it."""
+    organizations = organizations_for(user)
+    if not query:
+        return organizations
+    return organizations.filter(Q(legal_name__icontains=query) | Q(partner_id=query))
+
+
+def first_membership(user) -> Membership | None:
+    """The user's first membership (where their work is), or None."""
+    return (
+        Membership.objects.filter(user=user).select_related("organization").order_by("id").first()
+    )
 
 
 def _with_facts(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
@@ -68,27 +95,17 @@ def enrollments_for(user) -> QuerySet[Enrollment]:
     )
 
 
-def enrollment_details_for(user) -> QuerySet[Enrollment]:
-    """Enrollments with the audits the user may see (and their evidence) and the event log."""
-    audits = apps.get_model("assessments", "AuditRecord").objects.visible_to(user)
-    return enrollments_for(user).prefetch_related(
-        Prefetch("events", EnrollmentEvent.objects.select_related("rules_version")),
-        Prefetch(
-            "audits",
-            audits.select_related("auditor").prefetch_related("evidence", "excluded_cases"),
-        ),
-    )
-
-
-def enrollment_detail_for(user, enrollment_id: int) -> Enrollment:
-    """One enrollment with its audits (those the user may see) and its event log; 404 otherwise."""
-    return get_object_or_404(enrollment_details_for(user), pk=enrollment_id)
-
-
 def current_enrollment(organization: Organization) -> Enrollment | None:
-    """The organisation's open enrollment, or else its latest one."""
-    enrollments = Enrollment.objects.filter(organization=organization)
-    return enrollments.open().first() or enrollments.order_by("-created_at", "-id").first()
+    """The organisation's open enrollment, or else its latest one, in one query."""
+    open_first = Case(
+        When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        Enrollment.objects.filter(organization=organization)
+        .annotate(open_first=open_first)
+        .order_by("open_first", "-created_at", "-id")
+        .first()
+    )
 
 
 def available_transitions(enrollment: Enrollment, user, on: date) -> list[str]:
@@ -198,3 +215,24 @@ def directory_countries() -> list[str]:
         .values_list("organization__country", flat=True)
         .distinct()
     )
+
+
+def designation_of(organization: Organization) -> Designation | None:
+    """The organisation's designation (held, lapsed or withdrawn), if it ever had one."""
+    return Designation.objects.filter(organization=organization).first()
+
+
+def listed_designation_of(organization: Organization) -> Designation:
+    """The organisation's designation while it is listed (valid); 404 otherwise."""
+    return get_object_or_404(Designation.objects.listed(), organization=organization)
+
+
+def incentive_of(organization: Organization) -> IncentiveGrant | None:
+    """The early-adoption incentive granted to the organisation, if any."""
+    return IncentiveGrant.objects.filter(organization=organization).first()
+
+
+def fact_of(organization: Organization, related_name: str, pk: int):
+    """One prerequisite fact of the organisation (of the kind `related_name` names); 404
+    otherwise."""
+    return get_object_or_404(getattr(organization, related_name), pk=pk)

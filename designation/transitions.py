@@ -50,7 +50,7 @@ def check_transition(
     if by is not None and not transition.has_perm(enrollment, by):
         raise Forbidden(WHO_MAY.get(transition.permission, "You may not do this."))
     failed = [c for c in transition.conditions if not c(enrollment)]
-    moved = [c.explain(enrollment) for c in failed if getattr(c, "conflict", False)]
+    moved = [c.explain(enrollment) for c in failed if c.conflict]
     if moved:
         raise Conflict(" ".join(moved))
     failed = [c.explain(enrollment) for c in failed]

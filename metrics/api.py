@@ -1,10 +1,8 @@
 """REST API for case rates and the cases/revenue imports (SPEC section 12)."""
 
-from django.core.exceptions import PermissionDenied as NotAllowed
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,12 +16,13 @@ from metrics.serializers import (
     ImportErrorsSerializer,
     ImportUploadSerializer,
 )
+from portal.api import JourneyErrorsMixin
 from portal.dates import day_of_query, day_parameter
 
 ORGANIZATION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Organisation.")
 
 
-class CaseRateView(APIView):
+class CaseRateView(JourneyErrorsMixin, APIView):
     """The organisation's TTM case rate for a day, as the program judges it."""
 
     @extend_schema(
@@ -43,7 +42,7 @@ class CaseRateView(APIView):
         return Response(CaseRateSerializer(payload).data)
 
 
-class _ImportView(APIView):
+class _ImportView(JourneyErrorsMixin, APIView):
     """POST a CSV file as multipart `file`; all rows are imported or none."""
 
     kind = ""
@@ -53,10 +52,7 @@ class _ImportView(APIView):
 
     def post(self, request: Request, id: int) -> Response:
         organization = selectors.organization_for(request.user, id)
-        try:
-            services.check_can_import(request.user, organization)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
+        services.check_can_import(request.user, organization)
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]

@@ -18,12 +18,11 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from metrics.importsql import KINDS, ImportKind
+from metrics.importsql import KINDS, STAGE, ImportKind
 from metrics.models import ImportRecord
 
 BOM = b"\xef\xbb\xbf"
 ERROR_LIMIT = 100  # errors listed in an answer; the total is always given
-STAGE = "metrics_import_stage"
 _IMPORT_LOCK = 0x4D49  # first key of the per-organisation import advisory lock ("MI")
 _COPY_BUFFER = 1 << 20
 FAILED = "The import failed because of a fault on our side; nothing was changed. Try again later."

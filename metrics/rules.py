@@ -5,17 +5,16 @@ Pure: values and a date in, values out. No Django, no clock.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from dateutil.relativedelta import relativedelta
 
-PER_MILLION = Decimal(1_000_000)
-CENT = Decimal("0.01")
+from designation.rules.case_rate import CENT, PER_MILLION, case_rate, meets_target  # noqa: F401
+
 # A rate shown as the target after rounding to two places still meets it: 20.004 is 20.00.
 _HALF_CENT = Decimal("0.005")
 
 CASE_PROGRAMS = ("CSP", "EA", "MCA", "OTHER")
-COUNTED_PROGRAM = "CSP"
 SEVERITIES = ("A", "B", "C")
 REVENUE_SOURCES = ("CSP", "ACR")
 
@@ -32,36 +31,10 @@ def ttm_window(as_of: date) -> tuple[date, date]:
     return start, end
 
 
-def window_months(as_of: date) -> list[date]:
-    """The first day of each of the twelve months of as_of's TTM window, oldest first."""
-    start, _ = ttm_window(as_of)
-    return [start + relativedelta(months=n) for n in range(12)]
-
-
 def trend_months(as_of: date, months: int = 24) -> list[date]:
     """The first day of each of the `months` complete months before as_of's month, oldest first."""
     last = month_start(as_of) - relativedelta(months=1)
     return [last - relativedelta(months=n) for n in range(months - 1, -1, -1)]
-
-
-def in_window(day: date, as_of: date) -> bool:
-    """Whether a case opened on `day` counts in as_of's TTM window."""
-    start, end = ttm_window(as_of)
-    return start <= day <= end
-
-
-def case_rate(cases: int, revenue_usd: Decimal) -> Decimal | None:
-    """CSP cases per USD 1M of CSP+ACR billed revenue, to two places; None when no revenue."""
-    if revenue_usd <= 0:
-        return None
-    return (Decimal(cases) * PER_MILLION / Decimal(revenue_usd)).quantize(
-        CENT, rounding=ROUND_HALF_UP
-    )
-
-
-def meets_target(rate: Decimal | None, target: Decimal) -> bool:
-    """Lower is better: the rate meets the target when it is defined and not above it."""
-    return rate is not None and rate <= target
 
 
 def max_cases_for(revenue_usd: Decimal, target: Decimal) -> int:

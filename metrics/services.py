@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
 from designation.models import Organization
 from metrics import rules
 from metrics.importers import ImportOutcome, run_import
 from metrics.models import ImportRecord
+from portal.errors import Forbidden
 
 _RECOMPUTE_LOCK = 0x4D455452_4543  # "METREC": one nightly recompute at a time
 
@@ -18,7 +18,7 @@ _RECOMPUTE_LOCK = 0x4D455452_4543  # "METREC": one nightly recompute at a time
 def check_can_import(user, organization: Organization) -> None:
     """Only partner admins of the organisation load its cases and revenue."""
     if not user.has_perm("designation.change_organization_facts", organization):
-        raise PermissionDenied(
+        raise Forbidden(
             "Only a partner admin of this organisation can import its cases and revenue."
         )
 

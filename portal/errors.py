@@ -1,7 +1,9 @@
-"""Refusals the journey's services raise, each with a message a person can act on.
+"""Refusals every app's services raise, each with a message a person can act on.
 
-The API answers them with their `status`; pages show the message.
+The API answers them with their `status` (portal.api.JourneyErrorsMixin); pages show the message.
 """
+
+from django.core.exceptions import PermissionDenied
 
 
 class JourneyError(Exception):
@@ -19,8 +21,9 @@ class ConditionFailed(JourneyError):
     status = 400
 
 
-class Forbidden(JourneyError):
-    """The caller may see the object but not do this (who may is in the message)."""
+class Forbidden(JourneyError, PermissionDenied):
+    """The caller may see the object but not do this (who may is in the message); a page that
+    does not catch it answers Django's 403."""
 
     status = 403
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "designation",
     "assessments",
     "metrics",
+    "journey",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "designation.context_processors.navigation",
+                "journey.context_processors.navigation",
             ],
         },
     },
@@ -242,7 +243,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=0),
     },
     "refresh-designations": {
-        "task": "designation.tasks.refresh_designations",
+        "task": "journey.tasks.refresh_designations",
         "schedule": crontab(hour=2, minute=30),
     },
 }

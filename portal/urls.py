@@ -6,8 +6,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from assessments.api import AuditViewSet
-from designation.api import EnrollmentViewSet, OrganizationViewSet, VerifyView
+from designation.api import OrganizationViewSet, VerifyView
+from journey.api import AuditViewSet, EnrollmentViewSet
 from portal import accounts
 from portal.api import ThrottledObtainAuthToken
 from portal.health import healthz
@@ -40,6 +40,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("metrics.urls")),  # metrics pages and /api/v1/ case-rate and imports
-    path("", include("assessments.urls")),
+    path("", include("journey.urls")),
     path("", include("designation.urls")),
 ]

@@ -122,3 +122,43 @@ def today():
 
     with time_machine.travel(datetime.datetime(2026, 11, 21, 12, tzinfo=datetime.UTC), tick=False):
         yield factories.TODAY
+
+
+def restore_reference_data() -> None:
+    """Put back the rows the migrations create, which a transactional test's flush removes.
+
+    (Serialized rollback cannot do it here: under Playwright's event loop Django hands the test a
+    different connection object than the one holding the serialized snapshot.)
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    migration_data = {
+        ("designation", "0002_default_program_rules_and_groups"): "create",
+        ("assessments", "0002_fee_schedule"): "create",
+    }
+    from importlib import import_module
+
+    for (app_label, name), function in migration_data.items():
+        module = import_module(f"{app_label}.migrations.{name}")
+        getattr(module, function)(apps, connection.schema_editor())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's teardown (and so after its database flush), put the
+    migrations' rows back for the tests that run after it: once a browser test has run, the
+    serialized rollback cannot (see restore_reference_data)."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        serialized = getattr(connection, "_test_serialized_contents", None)
+        if serialized:  # the same rows, same keys, as the next serialized rollback loads
+            connection.creation.deserialize_db_from_string(serialized)
+        else:
+            restore_reference_data()

@@ -9,6 +9,12 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from designation import rules as journey_rules
+from designation.models.conditions import (
+    attempt_failed,
+    attempt_not_under_way,
+    form_complete,
+    prerequisites_met,
+)
 from designation.models.organizations import Organization, ProgramRules, Scope
 
 
@@ -32,6 +38,17 @@ OPEN_STATES = (
 )
 ASSESSMENT_STATES = (State.PERFORMANCE, State.CUSTOMER_SUCCESS, State.CAPABILITY)
 
+# The pre-enrollment form (SPEC section 4): the fields the partner admin fills in, in order; a
+# renewal starts from the previous enrollment's (`attested` is asked again).
+PRE_ENROLLMENT_FIELDS = (
+    "contact_name",
+    "contact_email",
+    "solution_areas",
+    "csp_type",
+    "support_plan",
+    "attested",
+)
+
 # Every edge of the machine, also enforced by a database trigger so that a stray
 # QuerySet.update(state=...) cannot skip a step.
 EDGES = [
@@ -45,55 +62,6 @@ EDGES = [
 ]
 
 
-# --- Transition conditions: each says, in words, why it failed --------------------------------
-
-
-def form_complete(enrollment: "Enrollment") -> bool:
-    return not enrollment.form_gaps()
-
-
-form_complete.explain = lambda e: (  # type: ignore[attr-defined]
-    "The pre-enrollment form is incomplete: " + ", ".join(e.form_gaps()) + "."
-)
-
-
-def prerequisites_met(enrollment: "Enrollment") -> bool:
-    checked = enrollment.prerequisite_snapshot
-    return enrollment.prerequisites_checked_on is not None and all(p["met"] for p in checked)
-
-
-prerequisites_met.explain = lambda e: (  # type: ignore[attr-defined]
-    f"Prerequisites not met on {e.prerequisites_checked_on}: "
-    + "; ".join(
-        f"{p['code']}: {p['detail']} Next action: {p['next_action']}"
-        for p in e.prerequisite_snapshot
-        if not p["met"]
-    )
-)
-
-
-def attempt_not_under_way(enrollment: "Enrollment") -> bool:
-    return enrollment.attempt_status in (Enrollment.Attempt.NOT_STARTED, Enrollment.Attempt.FAILED)
-
-
-attempt_not_under_way.explain = lambda e: (  # type: ignore[attr-defined]
-    "An assessment attempt for this step is already under way; wait for its outcome."
-)
-# Someone else started the attempt: the enrollment moved, which is a conflict (409), not a
-# condition the caller can fix (400).
-attempt_not_under_way.conflict = True  # type: ignore[attr-defined]
-
-
-def attempt_failed(enrollment: "Enrollment") -> bool:
-    return enrollment.attempt_status == Enrollment.Attempt.FAILED
-
-
-attempt_failed.explain = lambda e: (  # type: ignore[attr-defined]
-    "A retake is possible only after a failed attempt of this step."
-)
-attempt_failed.conflict = True  # type: ignore[attr-defined]
-
-
 class EnrollmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnrollmentQuerySet":
         """Enrollments of the user's organisations; for an auditor, only those with an audit
@@ -105,7 +73,7 @@ class EnrollmentQuerySet(models.QuerySet):
             return self.all()
         mine = Q(organization__in=scope.member_organizations())
         if scope.auditor:
-            mine |= Q(pk__in=scope.assigned_audits().values("enrollment_id"))
+            mine |= Q(pk__in=scope.assigned_enrollments().values("pk"))
         return self.filter(mine)
 
     def open(self) -> "EnrollmentQuerySet":

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -36,9 +35,12 @@ class Scope:
     def member_organizations(self) -> models.QuerySet:
         return Membership.objects.filter(user=self.user).values("organization_id")
 
-    def assigned_audits(self) -> models.QuerySet:
-        # assessments points at designation, never the reverse: look the model up lazily.
-        return apps.get_model("assessments", "AuditRecord").objects.filter(auditor=self.user)
+    def assigned_enrollments(self) -> models.QuerySet:
+        """Enrollments with an audit assigned to this auditor, through the audits' reverse
+        relation (assessments points at designation, never the reverse)."""
+        from designation.models.enrollment import Enrollment  # defined after Scope
+
+        return Enrollment.objects.filter(audits__auditor=self.user)
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -52,7 +54,7 @@ class OrganizationQuerySet(models.QuerySet):
             return self.all()
         mine = Q(pk__in=scope.member_organizations())
         if scope.auditor:
-            mine |= Q(pk__in=scope.assigned_audits().values("enrollment__organization_id"))
+            mine |= Q(pk__in=scope.assigned_enrollments().values("organization_id"))
         return self.filter(mine)
 
 
@@ -257,10 +259,18 @@ class SupportContract(models.Model):
         )
 
 
-class ProgramRulesQuerySet(models.QuerySet):
+class DatedVersionQuerySet(models.QuerySet):
+    """Rows that are dated versions (`effective_from`): a change is a new row, never an edit."""
+
+    def latest_on(self, on: date):
+        """The version in force on `on` (the latest effective on or before it), or None."""
+        return self.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
+
+
+class ProgramRulesQuerySet(DatedVersionQuerySet):
     def in_force(self, on: date) -> "ProgramRules":
         """The version of the program rules in force on `on` (latest effective on or before it)."""
-        found = self.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
+        found = self.latest_on(on)
         if found is None:
             raise ProgramRules.DoesNotExist(
                 f"No program rules are in force on {on.isoformat()}: the program had not started."

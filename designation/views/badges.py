@@ -2,13 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from designation import selectors
 from designation.api import verification_of
 from designation.grants import verification_url
 from designation.letters import certificate_letter_pdf
-from designation.models import Designation, IncentiveGrant
 from designation.permissions import is_partner_member, is_reviewer
 
 
@@ -16,8 +15,8 @@ from designation.permissions import is_partner_member, is_reviewer
 def badge(request: HttpRequest, organization_id: int) -> HttpResponse:
     """The badge, its public verification link, the letter and the incentive, once enrolled."""
     organization = selectors.organization_for(request.user, organization_id)
-    designation = Designation.objects.filter(organization=organization).first()
-    grant = IncentiveGrant.objects.filter(organization=organization).first()
+    designation = selectors.designation_of(organization)
+    grant = selectors.incentive_of(organization)
     return render(
         request,
         "designation/badge.html",
@@ -37,7 +36,7 @@ def badge_letter(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = selectors.organization_for(request.user, organization_id)
     if not (is_partner_member(request.user, organization) or is_reviewer(request.user)):
         raise Http404("No letter among those you can see.")
-    designation = get_object_or_404(Designation.objects.listed(), organization=organization)
+    designation = selectors.listed_designation_of(organization)
     response = HttpResponse(certificate_letter_pdf(designation), content_type="application/pdf")
     filename = f"support-services-designation-{organization.partner_id}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

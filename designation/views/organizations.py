@@ -5,21 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from designation import selectors
-from designation.dashboard import dashboard_for
 from designation.forms import (
     AccountFactsForm,
     CspEnrollmentForm,
     SolutionsPartnerForm,
     SupportContractForm,
 )
-from designation.models import Membership, ProgramRules
 from designation.permissions import is_auditor, is_reviewer
-from portal.dates import day_from_query
 
 # Each kind of prerequisite fact a partner admin keeps: (form, related name, label).
 FACT_KINDS = {
@@ -43,7 +39,7 @@ def _editable_organization(request: HttpRequest, organization_id: int):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to where their work is."""
-    membership = Membership.objects.filter(user=request.user).order_by("id").first()
+    membership = selectors.first_membership(request.user)
     if membership is not None:
         return redirect("organization-overview", organization_id=membership.organization_id)
     if is_reviewer(request.user):
@@ -55,48 +51,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.organizations_for(request.user)
     query = request.GET.get("q", "").strip()
-    if query:
-        organizations = organizations.filter(legal_name__icontains=query) | organizations.filter(
-            partner_id=query
-        )
+    organizations = selectors.organizations_matching(request.user, query)
     page = Paginator(organizations, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "designation/organization_list.html",
         {"page": page, "query": query, "nav_section": "organizations"},
-    )
-
-
-@login_required
-def organization_overview(request: HttpRequest, organization_id: int) -> HttpResponse:
-    """The organisation's dashboard: journey progress, prerequisites, case rate and trend,
-    assessments, required actions, badge; staff also see the enrollment's timeline."""
-    organization = selectors.organization_for(request.user, organization_id)
-    on = day_from_query(request)
-    staff = is_reviewer(request.user) or is_auditor(request.user)
-    try:
-        board = dashboard_for(organization, viewer=request.user, on=on, with_timeline=staff)
-    except ProgramRules.DoesNotExist as exc:
-        messages.error(request, f"{exc} Showing today.")
-        on = timezone.localdate()
-        board = dashboard_for(organization, viewer=request.user, on=on, with_timeline=staff)
-    return render(
-        request,
-        "designation/organization_overview.html",
-        {
-            "organization": organization,
-            "nav_section": "overview",
-            "on": on,
-            "board": board,
-            "prerequisites": board.prerequisites,
-            "all_met": board.all_met,
-            "staff_view": staff,
-            "can_edit": request.user.has_perm(
-                "designation.change_organization_facts", organization
-            ),
-        },
     )
 
 
@@ -148,7 +109,7 @@ def fact_edit(
     form_class, related_name, label = _fact_kind(kind)
     instance = None
     if pk is not None:
-        instance = get_object_or_404(getattr(organization, related_name), pk=pk)
+        instance = selectors.fact_of(organization, related_name, pk)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         fact = form.save(commit=False)
@@ -170,7 +131,7 @@ def fact_delete(request: HttpRequest, organization_id: int, kind: str, pk: int) 
     """Confirm, then delete one prerequisite fact."""
     organization = _editable_organization(request, organization_id)
     _, related_name, label = _fact_kind(kind)
-    fact = get_object_or_404(getattr(organization, related_name), pk=pk)
+    fact = selectors.fact_of(organization, related_name, pk)
     if request.method == "POST":
         fact.delete()
         messages.success(request, f"The {label} was deleted.")

@@ -9,8 +9,8 @@ from django.db import InternalError, transaction
 
 from assessments import services
 from assessments.models import AuditRecord, FeeSchedule
-from designation import services as enrollment_services
 from designation.models import Enrollment
+from journey import services as enrollment_services
 from portal.errors import ConditionFailed, Conflict, Forbidden, NotFound
 from tests.assessments.factories import PASSING_SCORES, audit_for, claimed_capability_audit
 from tests.designation import factories
@@ -39,7 +39,7 @@ def performance_audit(org, auditor):
 
 
 def submit_performance(audit, volume, excluded=()):
-    return services.audit_submit(
+    return enrollment_services.audit_submit(
         audit_id=audit.pk,
         by=audit.auditor,
         on=TODAY,
@@ -79,7 +79,7 @@ def test_an_audit_of_a_withdrawn_enrollment_leaves_the_queue(org, auditor):
 def test_a_claimed_audit_of_a_withdrawn_enrollment_cannot_be_submitted(org, auditor):
     audit = audit_for(enrollment_at("withdrawn", organization=org), "csat", auditor=auditor)
     with pytest.raises(Conflict, match="this audit is closed"):
-        services.audit_submit(
+        enrollment_services.audit_submit(
             audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4"}
         )
 
@@ -100,7 +100,7 @@ def test_auditor_records_validated_volume_with_excluded_cases(performance_audit)
 
 def test_performance_passes_exactly_at_the_target(performance_audit, reviewer):
     submit_performance(performance_audit, 12)
-    services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
+    enrollment_services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
     performance_audit.refresh_from_db()
     assert (performance_audit.final_case_rate, performance_audit.verdict) == (
         Decimal("20.00"),
@@ -115,11 +115,11 @@ def test_performance_passes_exactly_at_the_target(performance_audit, reviewer):
 def test_overriding_the_rate_needs_a_reason_and_then_decides(performance_audit, reviewer):
     submit_performance(performance_audit, 12)
     with pytest.raises(ConditionFailed, match="needs a reason"):
-        services.audit_determine(
+        enrollment_services.audit_determine(
             audit_id=performance_audit.pk, by=reviewer, on=TODAY, final_case_rate="20.01"
         )
     assert AuditRecord.objects.get(pk=performance_audit.pk).status == "submitted"
-    services.audit_determine(
+    enrollment_services.audit_determine(
         audit_id=performance_audit.pk,
         by=reviewer,
         on=TODAY,
@@ -136,14 +136,14 @@ def test_only_a_reviewer_determines(performance_audit, partner_admin):
     submit_performance(performance_audit, 12)
     for user in (partner_admin, performance_audit.auditor):
         with pytest.raises(Forbidden, match="Microsoft reviewer"):
-            services.audit_determine(audit_id=performance_audit.pk, by=user, on=TODAY)
+            enrollment_services.audit_determine(audit_id=performance_audit.pk, by=user, on=TODAY)
 
 
 def test_a_rate_undefined_for_lack_of_revenue_fails(org, auditor, reviewer):
     enrollment = enrollment_at("performance", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "performance", auditor=auditor, frozen_billed_revenue_usd=0)
     submit_performance(audit, 3)
-    services.audit_determine(audit_id=audit.pk, by=reviewer, on=TODAY)
+    enrollment_services.audit_determine(audit_id=audit.pk, by=reviewer, on=TODAY)
     audit.refresh_from_db()
     assert (audit.final_case_rate, audit.verdict) == (None, "fail")
 
@@ -153,7 +153,7 @@ def test_retake_after_a_failed_performance_is_a_new_record_and_a_new_fee(
 ):
     factories.rollups(org, cases_per_month=1, revenue_per_month="100000")
     submit_performance(performance_audit, 13)
-    services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
+    enrollment_services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
     assert state_of(performance_audit.enrollment) == ("performance", "failed")
     enrollment_services.enrollment_start_performance(
         enrollment_id=performance_audit.enrollment_id, by=partner_admin, on=TODAY
@@ -180,7 +180,7 @@ def test_retake_after_a_failed_performance_is_a_new_record_and_a_new_fee(
 def test_csat_is_judged_on_submission(org, auditor, score, methodology_ok, verdict, state):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
-    services.audit_submit(
+    enrollment_services.audit_submit(
         audit_id=audit.pk,
         by=auditor,
         on=TODAY,
@@ -195,7 +195,7 @@ def test_csat_is_judged_on_submission(org, auditor, score, methodology_ok, verdi
 def test_csat_score_outside_1_to_5_is_refused(org, auditor):
     audit = audit_for(enrollment_at("customer_success", organization=org), "csat", auditor=auditor)
     with pytest.raises(ConditionFailed, match="from 1.0 to 5.0"):
-        services.audit_submit(
+        enrollment_services.audit_submit(
             audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "5.5"}
         )
     assert AuditRecord.objects.get(pk=audit.pk).status == "claimed"
@@ -204,13 +204,13 @@ def test_csat_score_outside_1_to_5_is_refused(org, auditor):
 def test_retake_after_a_failed_csat(org, auditor, partner_admin):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
-    services.audit_submit(
+    enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "3.0"}
     )
     enrollment_services.enrollment_retake(enrollment_id=enrollment.pk, by=partner_admin, on=TODAY)
     retake = AuditRecord.objects.get(enrollment=enrollment, attempt=2)
     services.audit_claim(audit_id=retake.pk, by=auditor, on=TODAY)
-    services.audit_submit(
+    enrollment_services.audit_submit(
         audit_id=retake.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4.5"}
     )
     assert state_of(enrollment) == ("capability", "in_progress")
@@ -219,10 +219,10 @@ def test_retake_after_a_failed_csat(org, auditor, partner_admin):
 def test_only_the_assigned_auditor_submits(org, auditor, partner_admin):
     audit = audit_for(enrollment_at("customer_success", organization=org), "csat", auditor=auditor)
     with pytest.raises(Forbidden, match="auditor who claimed"):
-        services.audit_submit(audit_id=audit.pk, by=partner_admin, on=TODAY, data={})
+        enrollment_services.audit_submit(audit_id=audit.pk, by=partner_admin, on=TODAY, data={})
     other = factories.UserFactory(groups=["ISSI auditor"])
     with pytest.raises(NotFound):
-        services.audit_submit(audit_id=audit.pk, by=other, on=TODAY, data={})
+        enrollment_services.audit_submit(audit_id=audit.pk, by=other, on=TODAY, data={})
 
 
 # --- capability ----------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_only_the_assigned_auditor_submits(org, auditor, partner_admin):
 def test_capability_needs_evidence_for_every_component_before_submitting():
     audit = claimed_capability_audit(with_evidence=False)
     with pytest.raises(ConditionFailed) as refused:
-        services.audit_submit(
+        enrollment_services.audit_submit(
             audit_id=audit.pk, by=audit.auditor, on=TODAY, data={"scores": PASSING_SCORES}
         )
     assert refused.value.message.count(";") == 10  # eleven components listed
@@ -241,7 +241,9 @@ def test_capability_needs_evidence_for_every_component_before_submitting():
 def test_capability_at_exactly_the_minimums_passes_and_enrolls():
     audit = claimed_capability_audit()
     scores = {"support_function": 90, "support_staff_skills": 70, "support_performance_metrics": 50}
-    services.audit_submit(audit_id=audit.pk, by=audit.auditor, on=TODAY, data={"scores": scores})
+    enrollment_services.audit_submit(
+        audit_id=audit.pk, by=audit.auditor, on=TODAY, data={"scores": scores}
+    )
     audit.refresh_from_db()
     assert (audit.capability_total, audit.verdict) == (Decimal("70.00"), "pass")
     assert audit.valid_until == date(2028, 11, 20)
@@ -251,7 +253,9 @@ def test_capability_at_exactly_the_minimums_passes_and_enrolls():
 def test_retake_after_a_failed_capability_assessment(partner_admin, org):
     audit = claimed_capability_audit(organization=org)
     scores = {**PASSING_SCORES, "support_performance_metrics": 49}
-    services.audit_submit(audit_id=audit.pk, by=audit.auditor, on=TODAY, data={"scores": scores})
+    enrollment_services.audit_submit(
+        audit_id=audit.pk, by=audit.auditor, on=TODAY, data={"scores": scores}
+    )
     assert state_of(audit.enrollment) == ("capability", "failed")
     enrollment_services.enrollment_retake(
         enrollment_id=audit.enrollment_id, by=partner_admin, on=TODAY
@@ -269,7 +273,7 @@ def test_retake_after_a_failed_capability_assessment(partner_admin, org):
 
 def test_a_submitted_record_is_never_edited_nor_deleted_at_the_database(org, auditor):
     audit = audit_for(enrollment_at("customer_success", organization=org), "csat", auditor=auditor)
-    services.audit_submit(
+    enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "3.0"}
     )
     with pytest.raises(InternalError, match="Cannot update"), transaction.atomic():
@@ -287,7 +291,7 @@ def test_a_determined_record_cannot_change_and_a_submitted_one_only_by_determina
         AuditRecord.objects.filter(pk=performance_audit.pk).update(
             status="determined", validated_case_volume=1
         )
-    services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
+    enrollment_services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
     with pytest.raises(InternalError), transaction.atomic():
         AuditRecord.objects.filter(pk=performance_audit.pk).update(verdict="fail")
 
@@ -311,12 +315,14 @@ def test_a_failed_csat_corrected_by_its_auditor_supersedes_the_record_and_decide
 ):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
-    services.audit_submit(
+    enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "3.4"}
     )
     with pytest.raises(ConditionFailed, match="needs a reason"):
-        services.audit_correct(audit_id=audit.pk, by=auditor, on=TODAY, reason="", data={})
-    correction = services.audit_correct(
+        enrollment_services.audit_correct(
+            audit_id=audit.pk, by=auditor, on=TODAY, reason="", data={}
+        )
+    correction = enrollment_services.audit_correct(
         audit_id=audit.pk,
         by=auditor,
         on=TODAY,
@@ -329,14 +335,14 @@ def test_a_failed_csat_corrected_by_its_auditor_supersedes_the_record_and_decide
     assert correction.fee_amount == audit.fee_amount
     assert state_of(enrollment) == ("capability", "in_progress")
     with pytest.raises(Conflict, match="already corrected"):
-        services.audit_correct(
+        enrollment_services.audit_correct(
             audit_id=audit.pk, by=auditor, on=TODAY, reason="again", data={"score": "4"}
         )
 
 
 def test_a_pass_cannot_be_corrected_and_a_determined_rate_neither(performance_audit, reviewer, org):
     submit_performance(performance_audit, 12)
-    corrected = services.audit_correct(
+    corrected = enrollment_services.audit_correct(
         audit_id=performance_audit.pk,
         by=performance_audit.auditor,
         on=TODAY,
@@ -345,10 +351,10 @@ def test_a_pass_cannot_be_corrected_and_a_determined_rate_neither(performance_au
     )
     assert corrected.proposed_case_rate == Decimal("18.33")
     with pytest.raises(Conflict, match="determine the correction"):
-        services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
-    services.audit_determine(audit_id=corrected.pk, by=reviewer, on=TODAY)
+        enrollment_services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
+    enrollment_services.audit_determine(audit_id=corrected.pk, by=reviewer, on=TODAY)
     with pytest.raises(Conflict):
-        services.audit_correct(
+        enrollment_services.audit_correct(
             audit_id=corrected.pk,
             by=corrected.auditor,
             on=TODAY,
@@ -360,11 +366,11 @@ def test_a_pass_cannot_be_corrected_and_a_determined_rate_neither(performance_au
 def test_a_pass_cannot_be_corrected(org, auditor):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
-    services.audit_submit(
+    enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4.5"}
     )
     with pytest.raises(Conflict):
-        services.audit_correct(
+        enrollment_services.audit_correct(
             audit_id=audit.pk, by=auditor, on=TODAY, reason="x", data={"score": "3.0"}
         )
     assert AuditRecord.objects.count() == 2  # the CSAT pass and the capability audit it opened

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import InternalError, transaction
 
-from designation import services
 from designation.models import EnrollmentEvent
 from designation.selectors import verify_event_chain
+from journey import services
 from tests.designation.factories import PRE_ENROLLMENT_FORM, TODAY
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from designation.models import SupportContract
-from tests.designation.test_dashboard import DASHBOARD_QUERIES
+from tests.journey.test_dashboard import DASHBOARD_QUERIES
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import restore_reference_data
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
@@ -19,43 +21,6 @@ def _allow_orm_under_playwright():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def restore_reference_data() -> None:
-    """Put back the rows the migrations create, which a transactional test's flush removes.
-
-    (Serialized rollback cannot do it here: under Playwright's event loop Django hands the test a
-    different connection object than the one holding the serialized snapshot.)
-    """
-    from django.apps import apps
-    from django.db import connection
-
-    migration_data = {
-        ("designation", "0002_default_program_rules_and_groups"): "create",
-        ("assessments", "0002_fee_schedule"): "create",
-    }
-    from importlib import import_module
-
-    for (app_label, name), function in migration_data.items():
-        module = import_module(f"{app_label}.migrations.{name}")
-        getattr(module, function)(apps, connection.schema_editor())
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a browser test's teardown (and so after its database flush), put the migrations'
-    rows back for the tests that run after it: the serialized rollback cannot (see
-    restore_reference_data)."""
-    yield
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
-    with item.config.stash[blocking_manager_key].unblock():
-        serialized = getattr(connection, "_test_serialized_contents", None)
-        if serialized:  # the same rows, same keys, as the next serialized rollback loads
-            connection.creation.deserialize_db_from_string(serialized)
-        else:
-            restore_reference_data()
 
 
 @pytest.fixture

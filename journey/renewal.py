@@ -1,0 +1,162 @@
+"""The nightly renewal job (SPEC section 8): designation states for the day, renewal
+enrollments when the window opens, and the reminders, each sent once.
+
+The state moves are set-based UPDATEs over every designation (the FSM trigger still guards
+their edges); the reminder log's unique key makes a second run on the same day send nothing.
+"""
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+
+from designation import rules as renewal_rules
+from designation.models import Designation, Enrollment, Membership, ProgramRules
+from journey import steps as journey
+
+logger = logging.getLogger(__name__)
+
+REFRESH_LOCK_KEY = 726_100_002
+LIVE = (Designation.State.ACTIVE, Designation.State.RENEWAL_OPEN, Designation.State.GRACE)
+
+
+@dataclass
+class RefreshResult:
+    day: date
+    skipped: bool = False
+    moved: dict[str, int] = field(default_factory=dict)
+    renewals_opened: int = 0
+    reminders: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        if self.skipped:
+            return f"{self.day.isoformat()}: another run holds the lock; skipped."
+        moved = ", ".join(f"{n} to {state}" for state, n in self.moved.items() if n) or "none"
+        sent = ", ".join(f"{n} {kind}" for kind, n in self.reminders.items() if n) or "none"
+        return (
+            f"{self.day.isoformat()}: moved {moved}; renewals opened {self.renewals_opened}; "
+            f"reminders {sent}."
+        )
+
+
+def refresh_designations(*, today: date) -> RefreshResult:
+    """Bring every designation to its state for `today`; idempotent for the day."""
+    result = RefreshResult(day=today)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                result.skipped = True
+                return result
+        rules = ProgramRules.objects.in_force(today)
+        cutoffs = renewal_rules.state_cutoffs(
+            today,
+            days_before=rules.renewal_opens_days_before,
+            days_after=rules.renewal_closes_days_after,
+        )
+        live = Designation.objects.filter(state__in=LIVE)
+        result.moved["lapsed"] = live.filter(anniversary_on__lt=cutoffs.lapsed_before).update(
+            state=Designation.State.LAPSED
+        )
+        result.moved["grace"] = (
+            live.exclude(state=Designation.State.GRACE)
+            .filter(
+                anniversary_on__lt=cutoffs.grace_before,
+                anniversary_on__gte=cutoffs.lapsed_before,
+            )
+            .update(state=Designation.State.GRACE)
+        )
+        result.moved["renewal_open"] = live.filter(
+            state=Designation.State.ACTIVE,
+            anniversary_on__gte=cutoffs.grace_before,
+            anniversary_on__lte=cutoffs.open_through,
+        ).update(state=Designation.State.RENEWAL_OPEN)
+        needing = (
+            Designation.objects.filter(
+                state__in=(Designation.State.RENEWAL_OPEN, Designation.State.GRACE)
+            )
+            .exclude(
+                Exists(
+                    Enrollment.objects.filter(
+                        renewal_of=OuterRef("pk"),
+                        renewal_for_anniversary=OuterRef("anniversary_on"),
+                    )
+                )
+            )
+            # An organisation with an open enrollment gets its renewal once that one ends.
+            .exclude(
+                Exists(
+                    Enrollment.objects.open().filter(organization_id=OuterRef("organization_id"))
+                )
+            )
+            .select_related("enrollment")
+            .order_by("id")
+        )
+        for designation in needing:
+            if journey.open_renewal(designation, today=today):
+                result.renewals_opened += 1
+        result.reminders = _record_reminders(today, days_after=rules.renewal_closes_days_after)
+    logger.info("refresh_designations %s", result)
+    return result
+
+
+_INSERT_REMINDERS = """
+    INSERT INTO designation_renewalreminder (designation_id, anniversary_on, kind, sent_on)
+    SELECT id, anniversary_on, %s, %s FROM designation_designation
+    WHERE state IN ('active', 'renewal_open', 'grace') AND anniversary_on = %s
+    ON CONFLICT (designation_id, anniversary_on, kind) DO NOTHING
+    RETURNING designation_id
+"""
+
+
+def _record_reminders(today: date, *, days_after: int) -> dict[str, int]:
+    """Log each reminder due today (one statement per kind); mail only the rows just logged."""
+    due, counts = [], {}
+    with connection.cursor() as cursor:
+        for kind, anniversary in renewal_rules.reminder_anniversaries(
+            today, days_after=days_after
+        ).items():
+            cursor.execute(_INSERT_REMINDERS, [kind, today, anniversary])
+            ids = [row[0] for row in cursor.fetchall()]
+            counts[kind] = len(ids)
+            due += [(designation_id, kind) for designation_id in ids]
+    if due:
+        transaction.on_commit(functools.partial(send_reminders, due))
+    return counts
+
+
+def send_reminders(due: list[tuple[int, str]]) -> int:
+    """One email per reminder to the organisation's partner admins."""
+    designations = Designation.objects.select_related("organization").in_bulk(
+        [designation_id for designation_id, _ in due]
+    )
+    admins: dict[int, list[str]] = {}
+    for org_id, email in (
+        Membership.objects.filter(
+            organization__designation__in=designations.values(), role=Membership.Role.ADMIN
+        )
+        .exclude(user__email="")
+        .values_list("organization_id", "user__email")
+    ):
+        admins.setdefault(org_id, []).append(email)
+    messages = []
+    for designation_id, kind in due:
+        designation = designations[designation_id]
+        recipients = admins.get(designation.organization_id, [])
+        if not recipients:
+            continue
+        subject = (
+            f"Support Services designation: renewal reminder ({renewal_rules.reminder_label(kind)})"
+        )
+        body = (
+            f"{designation.organization.legal_name}: your designation's anniversary is "
+            f"{designation.anniversary_on.isoformat()}. Complete the renewal in the portal "
+            "before the renewal window closes, or the designation lapses.\n"
+        )
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+    return send_mass_mail(messages) if messages else 0

@@ -1,0 +1,177 @@
+"""The journey's steps, the one place that ties the apps together (STYLE.md):
+a step begins → its ISSI audit record is created; the performance assessment starts → that day's
+case-rate figures are frozen; an audit outcome → the enrollment moves on (or waits for a retake);
+the last step passes → the designation is granted.
+
+Callers hold the enrollment's row lock inside transaction.atomic().
+"""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from assessments.models import KIND_OF_STEP, PASS_TRANSITION, STEP_OF_KIND, AuditRecord, FeeSchedule
+from designation import grants
+from designation import rules as journey_rules
+from designation.models import Enrollment
+from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
+from designation.transitions import apply_transition, record_outcome
+from metrics import selectors as metrics_selectors
+from portal.errors import Conflict
+
+
+def open_audit(enrollment: Enrollment, *, kind: str, on: date, **fields) -> AuditRecord:
+    """A new unassigned attempt in the ISSI queue, charged at the fee in force today."""
+    fee = FeeSchedule.objects.in_force(kind, on)
+    attempt = AuditRecord.objects.filter(enrollment=enrollment, kind=kind).current().count() + 1
+    return AuditRecord.objects.create(
+        enrollment=enrollment,
+        kind=kind,
+        attempt=attempt,
+        created_at=timezone.now(),
+        fee_schedule=fee,
+        fee_amount=fee.amount,
+        fee_currency=fee.currency,
+        **fields,
+    )
+
+
+def case_rate_figures(enrollment: Enrollment, *, on: date):
+    """The organisation's TTM case-rate figures for day `on` (the metrics app computes them)."""
+    return metrics_selectors.case_rate_for(enrollment.organization_id, on)
+
+
+def performance_started(enrollment: Enrollment, *, on: date, figures=None) -> AuditRecord:
+    """Freeze the day's TTM case-rate figures on a new performance audit record."""
+    figures = figures or case_rate_figures(enrollment, on=on)
+    return open_audit(
+        enrollment,
+        kind=AuditRecord.Kind.PERFORMANCE,
+        on=on,
+        performance_window_ends_on=enrollment.performance_window_ends_on,
+        frozen_as_of=figures.as_of,
+        frozen_window_start=figures.window_start,
+        frozen_window_end=figures.window_end,
+        frozen_case_volume=figures.case_volume,
+        frozen_billed_revenue_usd=figures.billed_revenue_usd,
+        frozen_case_rate=figures.case_rate,
+    )
+
+
+def retake_started(enrollment: Enrollment, *, on: date) -> AuditRecord:
+    """A new attempt of the current CSAT or capability step (new record, new fee)."""
+    return open_audit(enrollment, kind=KIND_OF_STEP[enrollment.state], on=on)
+
+
+def audit_decided(audit: AuditRecord, *, on: date, by) -> Enrollment:
+    """Move the enrollment on after a pass; after a fail, let the partner start a retake."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=audit.enrollment_id)
+    if enrollment.state != STEP_OF_KIND[audit.kind]:
+        raise Conflict(
+            f"The enrollment is now “{enrollment.get_state_display()}”; "
+            f"this {audit.get_kind_display().lower()} no longer decides it."
+        )
+    if not audit.passed:
+        enrollment.attempt_status = Enrollment.Attempt.FAILED
+        record_outcome(
+            enrollment,
+            what="audit_failed",
+            by=by,
+            on=on,
+            note=f"{audit.get_kind_display()} attempt {audit.attempt} failed; a retake may start.",
+        )
+        return enrollment
+    transition = PASS_TRANSITION[audit.kind]
+    args = {"on": on} if transition == "pass_capability" else {}
+    note = f"{audit.get_kind_display()} attempt {audit.attempt} passed."
+    apply_transition(enrollment, transition, by=None, on=on, note=note, args=args)
+    enter_step(enrollment, on=on)
+    return enrollment
+
+
+def enter_step(enrollment: Enrollment, *, on: date) -> None:
+    """Begin the enrollment's current step: skip it when its pass is carried over, open its
+    audit otherwise; grant the designation on enrollment."""
+    while True:
+        state = enrollment.state
+        if state == Enrollment.State.ENROLLED:
+            grants.enrollment_completed(enrollment, on=on)
+            return
+        carried = {
+            Enrollment.State.CUSTOMER_SUCCESS: enrollment.csat_carried_over,
+            Enrollment.State.CAPABILITY: enrollment.capability_carried_over,
+        }.get(state)
+        if carried is None:
+            return
+        kind = KIND_OF_STEP[state]
+        if not carried:
+            open_audit(enrollment, kind=kind, on=on)
+            enrollment.attempt_status = Enrollment.Attempt.IN_PROGRESS
+            enrollment.save(update_fields=["attempt_status"])
+            return
+        transition = PASS_TRANSITION[kind]
+        args = {"on": on} if transition == "pass_capability" else {}
+        apply_transition(
+            enrollment,
+            transition,
+            by=None,
+            on=on,
+            note="The previous pass is still valid on the anniversary: carried over.",
+            args=args,
+        )
+
+
+def open_renewal(designation, *, today: date) -> Enrollment | None:
+    """The renewal enrollment for the designation's current anniversary (once), with the passes
+    still valid on the anniversary carried over and the previous form filled in."""
+    anniversary = designation.anniversary_on
+    if Enrollment.objects.filter(
+        renewal_of=designation, renewal_for_anniversary=anniversary
+    ).exists():
+        return None
+    if Enrollment.objects.filter(organization_id=designation.organization_id).open().exists():
+        return None
+    previous = designation.enrollment
+    # The latest validity of each kind of pass, in one query; the rule decides carry-over.
+    valid_until = dict(
+        AuditRecord.objects.current()
+        .filter(enrollment__organization_id=designation.organization_id, verdict="pass")
+        .values("kind")
+        .annotate(latest=Max("valid_until"))
+        .values_list("kind", "latest")
+    )
+    enrollment = Enrollment(
+        organization_id=designation.organization_id,
+        kind=Enrollment.Kind.RENEWAL,
+        renewal_of=designation,
+        renewal_for_anniversary=anniversary,
+        **{name: getattr(previous, name) for name in PRE_ENROLLMENT_FIELDS if name != "attested"},
+        csat_carried_over=journey_rules.carried_over(valid_until.get("csat"), anniversary),
+        capability_carried_over=journey_rules.carried_over(
+            valid_until.get("capability"), anniversary
+        ),
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a partner's enrollment racing this one wins
+            enrollment.save()
+    except IntegrityError:
+        return None
+    carried = [
+        name
+        for name, flag in (
+            ("CSAT", enrollment.csat_carried_over),
+            ("capability", enrollment.capability_carried_over),
+        )
+        if flag
+    ]
+    record_outcome(
+        enrollment,
+        what="renewal_opened",
+        by=None,
+        on=today,
+        note=f"Renewal window open for the anniversary {anniversary.isoformat()}."
+        + (f" Carried over: {', '.join(carried)}." if carried else ""),
+    )
+    return enrollment

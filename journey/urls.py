@@ -1,0 +1,44 @@
+"""Routes for the journey's pages: overview, enrollment, assessments, reviewer queues, audits."""
+
+from django.urls import path
+
+from journey.views import audits, enrollments, overview
+
+urlpatterns = [
+    path(
+        "organizations/<int:organization_id>/",
+        overview.organization_overview,
+        name="organization-overview",
+    ),
+    path(
+        "organizations/<int:organization_id>/enrollment/",
+        enrollments.enrollment_home,
+        name="enrollment-home",
+    ),
+    path(
+        "organizations/<int:organization_id>/enrollment/apply/",
+        enrollments.enrollment_apply,
+        name="enrollment-apply",
+    ),
+    path(
+        "organizations/<int:organization_id>/assessments/",
+        enrollments.organization_assessments,
+        name="organization-assessments",
+    ),
+    path("enrollments/<int:enrollment_id>/", enrollments.enrollment_detail, name="enrollment-page"),
+    path(
+        "enrollments/<int:enrollment_id>/<slug:name>/",
+        enrollments.enrollment_transition,
+        name="enrollment-transition",
+    ),
+    path("queues/", enrollments.review_queues, name="review-queues"),
+    path("audits/", audits.audit_index, name="audit-index"),
+    path("audits/<int:audit_id>/", audits.audit_detail, name="audit-page"),
+    path("audits/<int:audit_id>/claim/", audits.audit_claim, name="audit-claim-form"),
+    path("audits/<int:audit_id>/evidence/", audits.audit_evidence, name="audit-evidence-form"),
+    path("audits/<int:audit_id>/submit/", audits.audit_submit, name="audit-submit-form"),
+    path("audits/<int:audit_id>/determine/", audits.audit_determine, name="audit-determine-form"),
+    path(
+        "evidence/<int:evidence_id>/download/", audits.evidence_download, name="evidence-download"
+    ),
+]

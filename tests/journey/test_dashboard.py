@@ -1,0 +1,194 @@
+"""The organisation Overview page (partner dashboard): what it shows and its fixed query count."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from designation.models import Designation, Enrollment
+from journey.services import run_transition
+from metrics.models import MonthlyRollup
+from tests.assessments.factories import audit_for, claimed_capability_audit
+from tests.designation import factories
+from tests.designation.factories import TODAY, enrollment_at, rollups
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, two-factor-free partner: the layout's own queries plus the dashboard's.
+DASHBOARD_QUERIES = 20
+
+
+def overview(client, org, **query):
+    response = client.get(reverse("organization-overview", args=[org.pk]), query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_dashboard_shows_the_case_rate_against_the_target_with_a_what_if(
+    client, today, org, partner_admin
+):
+    rollups(org, cases_per_month=5, revenue_per_month="200000.00")  # 60 / 2.4M = 25.00
+    client.force_login(partner_admin)
+    html = overview(client, org)
+    assert 'data-figure="case_rate">25.00<' in html
+    assert "USD 2,400,000.00" in html and "2025-11-01 to 2026-10-31" in html
+    assert "Above the target" in html
+    # 48 cases on 2.4M is 20.00: twelve fewer; or 60 cases on USD 2,999,250.19 round to 20.00.
+    assert "<strong>12</strong> fewer CSP cases" in html
+    assert "<strong>USD 599,250.19</strong> more billed revenue" in html
+    assert '<svg viewBox="0 0 720 280" class="trend-chart" role="img"' in html
+    assert 'class="target"' in html and "target 20.00" in html
+    assert html.count('<th scope="row">') == 24  # the same figures as a table
+
+
+def test_dashboard_shows_progress_with_dates_and_the_required_actions(
+    client, today, org, partner_admin, reviewer
+):
+    rollups(org, cases_per_month=1, revenue_per_month="200000.00")
+    enrollment = enrollment_at("eligibility_review", organization=org)
+    run_transition(
+        "approve_eligibility", enrollment_id=enrollment.pk, by=reviewer, on=TODAY, data={}
+    )
+    run_transition(
+        "start_performance", enrollment_id=enrollment.pk, by=partner_admin, on=TODAY, data={}
+    )
+    client.force_login(partner_admin)
+    html = overview(client, org)
+    assert html.count('class="progress-step progress-done"') == 1
+    assert 'class="progress-step progress-current" aria-current="step"' in html
+    assert f"Done · {TODAY:%Y-%m-%d}" in html
+    window_end = TODAY + timedelta(days=29)
+    assert "Performance window ends" in html and f"{window_end:%Y-%m-%d}" in html
+    assert "USD 1,350.00" in html and "Performance assessment" in html
+    assert "Enrollment timeline" not in html  # partners follow it on the enrollment page
+    client.force_login(reviewer)
+    html = overview(client, org)
+    assert "Enrollment timeline" in html and "approve_eligibility" in html
+
+
+def test_dashboard_lists_missing_evidence_as_an_action(client, today, org, partner_admin):
+    claimed_capability_audit(organization=org, with_evidence=False)
+    client.force_login(partner_admin)
+    html = overview(client, org)
+    assert "Upload evidence for the capability assessment" in html
+    assert "Support processes and procedures" in html
+
+
+def test_enrolled_dashboard_shows_badge_letter_verification_and_renewal_window(
+    client, today, org, partner_admin
+):
+    enrollment = enrollment_at("capability", organization=org)
+    Enrollment.objects.filter(pk=enrollment.pk).update(enrolled_on=TODAY)
+    designation = Designation.objects.create(
+        organization=org,
+        enrollment=enrollment,
+        attained_on=TODAY - relativedelta(months=11),
+        anniversary_on=TODAY + relativedelta(months=1),
+    )
+    client.force_login(partner_admin)
+    html = overview(client, org)
+    assert reverse("badge-letter", args=[org.pk]) in html
+    assert reverse("verify-page", args=[designation.credential_id]) in html
+    opens = designation.anniversary_on - timedelta(days=60)
+    closes = designation.anniversary_on + timedelta(days=30)
+    assert f"{opens:%Y-%m-%d} to {closes:%Y-%m-%d}" in html
+    assert "Renew by the anniversary" in html
+    assert 'aria-label="Support Services designation badge"' in html
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+# The largest organisation of the M benchmark scale (bench/RESULTS.md: 1,001,000 cases).
+LARGEST_M_ORGANISATION_CASES = 1_001_000
+
+
+def _make_large(org, auditor):
+    """36 months of rollups, as many raw cases as the M scale's largest organisation, and a long
+    enrollment history with many attempts."""
+    start = TODAY.replace(day=1) - relativedelta(months=36)
+    MonthlyRollup.objects.bulk_create(
+        MonthlyRollup(
+            organization=org,
+            month=start + relativedelta(months=n),
+            csp_case_count=100 + n,
+            csp_revenue_usd=Decimal("400000.00"),
+            acr_revenue_usd=Decimal("100000.00"),
+        )
+        for n in range(36)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO metrics_case (organization_id, case_id, opened_on, program, "
+            "customer_tenant_id, severity, title) SELECT %s, 'C' || n, %s::date - (n %% 1000), "
+            "'CSP', '', 'B', 'Generated' FROM generate_series(1, %s) AS n",
+            [org.pk, TODAY - timedelta(days=1), LARGEST_M_ORGANISATION_CASES],
+        )
+    enrollment = enrollment_at("capability", organization=org, attempt_status="in_progress")
+    for attempt in range(1, 6):
+        audit_for(enrollment, "performance", attempt=attempt, status="submitted")
+        audit_for(enrollment, "csat", attempt=attempt, status="submitted")
+    audit_for(enrollment, "capability", auditor=auditor)
+    factories.UserFactory.create_batch(3)
+
+
+def test_dashboard_query_count_is_fixed_from_a_small_to_a_large_organisation(
+    client, today, org, other_org, partner_admin, reviewer, auditor, django_assert_max_num_queries
+):
+    small_url = reverse("organization-overview", args=[org.pk])
+    enrollment = enrollment_at("capability", organization=org, attempt_status="in_progress")
+    audit_for(enrollment, "capability")
+    client.force_login(partner_admin)
+    small = _count(client, small_url)
+    large_admin = factories.MembershipFactory(organization=other_org, role="admin").user
+    _make_large(other_org, auditor)
+    client.force_login(large_admin)
+    large_url = reverse("organization-overview", args=[other_org.pk])
+    assert _count(client, large_url) == small
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        html = client.get(large_url).content.decode()
+    assert "Capability assessment" in html and html.count('<th scope="row">') == 24
+    client.force_login(reviewer)  # plus the queue counts in the navigation, still fixed
+    with django_assert_max_num_queries(DASHBOARD_QUERIES + 4):
+        client.get(large_url)
+
+
+def test_reviewer_queues_show_renewals_at_risk_and_counts_in_the_navigation(
+    client, today, reviewer, django_assert_max_num_queries
+):
+    for _ in range(3):
+        enrollment_at("eligibility_review")
+    at_risk = enrollment_at("capability")
+    Designation.objects.create(
+        organization=at_risk.organization,
+        enrollment=at_risk,
+        attained_on=TODAY - relativedelta(months=11),
+        anniversary_on=TODAY + relativedelta(days=20),
+    )
+    Designation.objects.filter(organization=at_risk.organization).update(state="renewal_open")
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("review-queues")).content.decode()
+    assert 'aria-label="3 waiting">3</span>' in html  # eligibility, in the navigation
+    assert 'aria-label="1 at risk">1</span>' in html
+    assert 'Renewals at risk <span class="count-note">(1)</span>' in html
+    assert at_risk.organization.legal_name in html and "Not opened" in html
+
+
+def test_auditor_sees_due_dates_and_what_they_mean(client, today, auditor):
+    audit = claimed_capability_audit(auditor=auditor, with_evidence=False)
+    client.force_login(auditor)
+    html = client.get(reverse("audit-index")).content.decode()
+    due = TODAY + timedelta(days=30)
+    assert f'<time datetime="{due:%Y-%m-%d}"' in html
+    assert "30 days after you claim it" in html
+    html = client.get(reverse("audit-page", args=[audit.pk])).content.decode()
+    assert "Partner (read only)" in html and audit.enrollment.organization.partner_id in html
+    assert html.count('status-badge status-unmet">Missing') == 11
