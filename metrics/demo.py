@@ -26,7 +26,7 @@ class DemoMetrics:
 
 # TTM rates against the default target of 20.00: Contoso about 11.8 (meets), Litware about 18.7
 # (meets, just), Adatum about 27.1 (above it). The journey's demo organisations get their data
-# through the importer (designation/demo_journey.py).
+# through the importer (journey/demo_journey.py).
 DEMO_METRICS = [
     DemoMetrics("1000001", 3, Decimal("180000.00"), Decimal("70000.00")),
     DemoMetrics("1000002", 4, Decimal("150000.00"), Decimal("60000.00")),
