@@ -122,3 +122,18 @@ def today():
 
     with time_machine.travel(datetime.datetime(2026, 11, 21, 12, tzinfo=datetime.UTC), tick=False):
         yield factories.TODAY
+
+
+TEST_SIGNING_KEY = None
+
+
+@pytest.fixture(autouse=True)
+def credential_signing_key(settings):
+    """Tests run with DEBUG off, so no development key: one Ed25519 key for the whole run."""
+    global TEST_SIGNING_KEY
+    if TEST_SIGNING_KEY is None:
+        from joserfc.jwk import OKPKey
+
+        TEST_SIGNING_KEY = OKPKey.generate_key("Ed25519", private=True).as_pem(private=True)
+    settings.CREDENTIAL_SIGNING_KEY = TEST_SIGNING_KEY.decode()
+    return settings.CREDENTIAL_SIGNING_KEY
