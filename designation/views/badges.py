@@ -182,8 +182,9 @@ class CredentialForm(forms.Form):
 
 def verify_credential(request: HttpRequest) -> HttpResponse:
     """Public: check a pasted credential or a baked badge image against the published keys."""
-    form = CredentialForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CredentialForm(request.POST, request.FILES) if posted else CredentialForm()
     check = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         check = verify.check_token(form.cleaned_data["token"], today=timezone.localdate())
     return render(request, "designation/verify_credential.html", {"form": form, "check": check})
