@@ -15,6 +15,7 @@ OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 PNG_KEYWORD = "openbadgecredential"
 PROGRAM = "Microsoft AI Cloud Partner Program"
 PNG_SIZE = 600
+MAX_PNG_PIXELS = 4096 * 4096
 
 
 def _name_lines(name: str) -> tuple[list[dict], int]:
@@ -83,6 +84,13 @@ def png_credential(data: bytes) -> str:
     """The credential baked into a PNG badge ('' when there is none)."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            # Reading text chunks that follow the image data decodes the image: refuse sizes no
+            # badge has before that can cost memory (a decompression bomb).
+            width, height = image.size
+            if width * height > MAX_PNG_PIXELS:
+                raise ValueError("That image is far larger than a badge.")
             return str(image.text.get(PNG_KEYWORD, "")).strip()
+    except ValueError:
+        raise
     except Exception as exc:
         raise ValueError("That PNG file could not be read.") from exc

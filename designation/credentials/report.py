@@ -18,7 +18,8 @@ def credential_entry(credential: IssuedCredential, *, today: date) -> dict:
         "valid_until": credential.valid_until,
         "issued_at": credential.issued_at,
         "status": status.status_of(credential, today=today),
-        "revocation_reason": credential.revocation_reason,
+        "revocation_reason": credential.revocation_reason
+        or (status.LAPSED_REASON if status.is_revoked(credential) else ""),
         "status_list": status.status_list_url(credential.status_list_id),
         "status_index": credential.status_index,
     }

@@ -8,6 +8,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,10 +81,12 @@ def status_list_credential(status_list: StatusList, *, now: datetime | None = No
     """The signed BitstringStatusListCredential (VC-JWT) of one list, as of now."""
     now = (now or timezone.now()).replace(microsecond=0)
     until = now + LIST_VALIDITY
+    # A lapsed designation's bits are set from the moment it lapses, before revoke_lapsed stamps
+    # them (one query either way).
     revoked = list(
-        IssuedCredential.objects.filter(
-            status_list=status_list, revoked_at__isnull=False
-        ).values_list("status_index", flat=True)
+        IssuedCredential.objects.filter(status_list=status_list)
+        .filter(Q(revoked_at__isnull=False) | Q(designation__state=Designation.State.LAPSED))
+        .values_list("status_index", flat=True)
     )
     url = status_list_url(status_list.pk)
     did = keys.issuer_did()
@@ -122,9 +125,17 @@ def status_entry(status_list: StatusList, index: int) -> dict:
     }
 
 
+def is_revoked(credential: IssuedCredential) -> bool:
+    """Its bit is set: revoked, or its designation lapsed (as the status list says)."""
+    return (
+        credential.revoked_at is not None
+        or credential.designation.state == Designation.State.LAPSED
+    )
+
+
 def status_of(credential: IssuedCredential, *, today: date) -> str:
     """One credential in words: revoked, not yet valid, expired or active."""
-    if credential.revoked_at is not None:
+    if is_revoked(credential):
         return "revoked"
     if today < credential.valid_from:
         return "not yet valid"

@@ -140,6 +140,23 @@ def test_verification_page_checks_signature_and_lists_history(
     assert IssuedCredential.objects.get().urn in html
 
 
+def test_verification_api_query_count_is_fixed(designation, client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        body = client.get(reverse("api-verify", args=[designation.credential_id])).json()
+    assert (body["signature"], body["credential_status"]) == ("valid", "active")
+
+
+def test_a_huge_png_is_refused_before_it_is_decoded(client):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(out, format="PNG")
+    upload = SimpleUploadedFile("bomb.png", out.getvalue(), content_type="image/png")
+    assert "far larger than a badge" in post_check(client, badge=upload)
+
+
 def test_organization_designation_api_is_scoped_and_links_everything(
     designation, org, partner_member, other_org, api_client, django_assert_max_num_queries
 ):

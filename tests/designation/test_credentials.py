@@ -122,11 +122,13 @@ def test_a_lapsed_designation_shows_revoked_in_the_signed_status_list(issuer_sit
     verifier = OB3Verifier.for_issuer_did(DID, download=fetch)
     credential = verifier.verify(token, check_status=True, download=fetch)
 
-    # The nightly job walks past the renewal window: lapsed, then every such bit set at once.
+    # The nightly job walks past the renewal window: lapsed, and the list says so at once.
     refresh_designations(today=designation.anniversary_on + timedelta(days=31))
     assert Designation.objects.get().state == "lapsed"
+    with pytest.raises(OB3VerificationError, match="revocation"):
+        verifier.check_status(credential, verify_list=True, download=fetch)
+    # Then one statement stamps every such credential revoked, with the reason.
     assert revoke_lapsed() == 1
-
     with pytest.raises(OB3VerificationError, match="revocation"):
         verifier.check_status(credential, verify_list=True, download=fetch)
     answer = Client().get(reverse("api-verify", args=[designation.credential_id])).json()
