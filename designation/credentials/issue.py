@@ -70,6 +70,12 @@ def credential_claims(
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{DESIGNATION}: {organization.legal_name}",
         "issuer": issuer_profile(),
+        "image": {
+            "id": settings.SITE_URL
+            + reverse("verify-badge-image", args=[designation.credential_id]),
+            "type": "Image",
+            "caption": f"{DESIGNATION} badge of {organization.legal_name}",
+        },
         "validFrom": _stamp(valid_from),
         "validUntil": _stamp(valid_until),
         "credentialSubject": {
