@@ -6,9 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=portal.settings
 
-# libmagic1: evidence files are checked by content (python-magic).
+# libmagic1: evidence files are checked by content (python-magic); libcairo2 and a font render
+# the badge SVG to PNG (cairosvg).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 \
+    && apt-get install -y --no-install-recommends libmagic1 libcairo2 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 portal
 

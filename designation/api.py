@@ -1,5 +1,9 @@
 """REST API for organisations, prerequisites, enrollments and public badge verification."""
 
+from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -11,8 +15,10 @@ from rest_framework.views import APIView
 
 from designation import rules as prerequisite_rules
 from designation import selectors
+from designation.credentials import report as credential_report
 from designation.models import Designation, ProgramRules
 from designation.serializers import (
+    OrganizationDesignationSerializer,
     OrganizationSerializer,
     PrerequisitesSerializer,
     VerificationSerializer,
@@ -51,9 +57,20 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         }
         return Response(PrerequisitesSerializer(payload).data)
 
+    @extend_schema(responses={200: OrganizationDesignationSerializer, 404: ErrorSerializer})
+    @action(detail=True)
+    def designation(self, request: Request, pk=None) -> Response:
+        """The organisation's designation: state, dates, credential ID and links (404 when the
+        organisation holds none or is not the caller's)."""
+        organization, designation = selectors.badge_of(request.user, pk)
+        if designation is None:
+            raise Http404("This organisation does not hold the designation.")
+        return Response(OrganizationDesignationSerializer(designation_of(designation)).data)
+
 
 class VerifyView(APIView):
-    """Public badge verification: who holds it, and whether it is active or expired."""
+    """Public badge verification: who holds it, whether it is active or expired, the signature
+    and status-list check of its current credential, and every credential issued for it."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -65,14 +82,25 @@ class VerifyView(APIView):
 
 
 def verification_of(designation: Designation) -> dict:
-    """What a public verification says about one badge."""
+    """What a public verification says about one badge, today."""
+    return credential_report.verification_of(designation, today=timezone.localdate())
+
+
+def designation_of(designation: Designation) -> dict:
+    """The integration view of one designation, with the links a partner's systems need."""
+    site = settings.SITE_URL
+    org_id = designation.organization_id
+    report = verification_of(designation)
     return {
-        "credential_id": designation.credential_id,
-        "organization": designation.organization.legal_name,
-        "partner_id": designation.organization.partner_id,
-        "designation": "Support Services",
-        "status": "active" if designation.is_valid else "expired",
-        "state": designation.state,
-        "attained_on": designation.attained_on,
-        "valid_until": designation.anniversary_on,
+        **report,
+        "organization_id": org_id,
+        "links": {
+            "verification": site + reverse("verify-page", args=[designation.credential_id]),
+            "verification_api": site + reverse("api-verify", args=[designation.credential_id]),
+            "badge_svg": site + reverse("badge-svg", args=[org_id]),
+            "badge_png": site + reverse("badge-png", args=[org_id]),
+            "credential_jwt": site + reverse("badge-credential-jwt", args=[org_id]),
+            "credential_json": site + reverse("badge-credential-json", args=[org_id]),
+            "certificate_letter": site + reverse("badge-letter", args=[org_id]),
+        },
     }

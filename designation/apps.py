@@ -6,4 +6,4 @@ class DesignationConfig(AppConfig):
     verbose_name = "Designation"
 
     def ready(self) -> None:
-        from designation import permissions  # noqa: F401  (registers the permission rules)
+        from designation import checks, permissions  # noqa: F401  (registers rules and checks)

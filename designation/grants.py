@@ -8,8 +8,8 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.urls import reverse
 
+from designation.credentials.issue import issue_for_term, verification_url
 from designation.models import Designation, Enrollment, IncentiveGrant, Membership, ProgramRules
 from designation.rules import add_years
 
@@ -27,6 +27,7 @@ def enrollment_completed(enrollment: Enrollment, *, on: date) -> Designation:
         .filter(organization_id=enrollment.organization_id)
         .first()
     )
+    renewed = False
     if designation is None:
         designation = Designation.objects.create(
             organization_id=enrollment.organization_id,
@@ -37,6 +38,7 @@ def enrollment_completed(enrollment: Enrollment, *, on: date) -> Designation:
     elif enrollment.kind == Enrollment.Kind.RENEWAL and designation.is_valid:
         designation.renew(on=on, enrollment=enrollment, years=rules.designation_validity_years)
         designation.save()
+        renewed = True
     else:
         designation.reattain(
             on=on,
@@ -44,6 +46,7 @@ def enrollment_completed(enrollment: Enrollment, *, on: date) -> Designation:
             enrollment=enrollment,
         )
         designation.save()
+    issue_for_term(designation, renewal=renewed)
     if enrollment.kind == Enrollment.Kind.FIRST:
         grant_incentive(designation, on=on, rules=rules)
     transaction.on_commit(functools.partial(send_welcome_email, designation.pk))
@@ -70,10 +73,6 @@ def grant_incentive(designation: Designation, *, on: date, rules: ProgramRules):
         granted_on=on,
         rules_version=rules,
     )
-
-
-def verification_url(designation: Designation) -> str:
-    return settings.SITE_URL + reverse("verify-page", args=[designation.credential_id])
 
 
 def send_welcome_email(designation_id: int) -> int:

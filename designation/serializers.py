@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from designation.credentials.status import CREDENTIAL_STATUSES
 from designation.models import Location, Organization
 
 
@@ -47,6 +48,17 @@ class PrerequisitesSerializer(serializers.Serializer):
     prerequisites = PrerequisiteSerializer(many=True)
 
 
+class CredentialHistorySerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The credential's id (urn:uuid:...), its JWT `jti`.")
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    issued_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=CREDENTIAL_STATUSES)
+    revocation_reason = serializers.CharField(allow_blank=True)
+    status_list = serializers.URLField(help_text="The signed Bitstring Status List credential.")
+    status_index = serializers.IntegerField()
+
+
 class VerificationSerializer(serializers.Serializer):
     credential_id = serializers.CharField()
     organization = serializers.CharField()
@@ -54,5 +66,34 @@ class VerificationSerializer(serializers.Serializer):
     designation = serializers.CharField()
     status = serializers.ChoiceField(choices=["active", "expired"])
     state = serializers.CharField()
+    state_label = serializers.CharField()
     attained_on = serializers.DateField()
     valid_until = serializers.DateField()
+    signature = serializers.ChoiceField(
+        choices=["valid", "invalid", "unknown key", "not a credential", "none issued"],
+        help_text="The current credential's signature checked against the published keys.",
+    )
+    credential_status = serializers.ChoiceField(
+        choices=["active", "expired", "revoked", "not yet valid", "unknown", "none issued"],
+        help_text="The current credential's dates and status-list bit, in words.",
+    )
+    summary = serializers.CharField()
+    issuer = serializers.CharField(help_text="The issuer's did:web.")
+    did_document = serializers.URLField()
+    current_credential = serializers.CharField(allow_null=True)
+    credentials = CredentialHistorySerializer(many=True)
+
+
+class DesignationLinksSerializer(serializers.Serializer):
+    verification = serializers.URLField()
+    verification_api = serializers.URLField()
+    badge_svg = serializers.URLField()
+    badge_png = serializers.URLField()
+    credential_jwt = serializers.URLField()
+    credential_json = serializers.URLField()
+    certificate_letter = serializers.URLField()
+
+
+class OrganizationDesignationSerializer(VerificationSerializer):
+    organization_id = serializers.IntegerField()
+    links = DesignationLinksSerializer()

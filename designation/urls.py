@@ -36,6 +36,38 @@ urlpatterns = [
         views.badge_letter,
         name="badge-letter",
     ),
+    path(
+        "organizations/<int:organization_id>/badge/locations/",
+        views.badge_locations,
+        name="badge-locations",
+    ),
+    *[
+        path(
+            f"organizations/<int:organization_id>/badge/{filename}",
+            views.badge_download,
+            {"kind": kind},
+            name=name,
+        )
+        for filename, kind, name in (
+            ("badge.svg", "svg", "badge-svg"),
+            ("badge.png", "png", "badge-png"),
+            ("credential.jwt", "jwt", "badge-credential-jwt"),
+            ("credential.json", "json", "badge-credential-json"),
+        )
+    ],
     path("directory/", views.directory, name="directory"),
+    path("verify/", views.verify_credential, name="verify-credential"),
     path("verify/<str:credential_id>/", views.verify_page, name="verify-page"),
+    path(
+        "verify/<str:credential_id>/badge.svg",
+        views.verify_badge_image,
+        name="verify-badge-image",
+    ),
+    path(".well-known/did.json", views.did_document, name="did-document"),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path(
+        "credentials/status/<int:status_list_id>/",
+        views.status_list,
+        name="credential-status-list",
+    ),
 ]

@@ -16,8 +16,9 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from designation import rules as renewal_rules
+from designation.credentials.status import revoke_lapsed
 from designation.models import Designation, Enrollment, Membership, ProgramRules
-from journey import steps as journey
+from journey import steps
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def refresh_designations(*, today: date) -> RefreshResult:
         result.moved["lapsed"] = live.filter(anniversary_on__lt=cutoffs.lapsed_before).update(
             state=Designation.State.LAPSED
         )
+        revoke_lapsed()  # every lapsed designation's credentials revoked, one UPDATE
         result.moved["grace"] = (
             live.exclude(state=Designation.State.GRACE)
             .filter(
@@ -98,7 +100,7 @@ def refresh_designations(*, today: date) -> RefreshResult:
             .order_by("id")
         )
         for designation in needing:
-            if journey.open_renewal(designation, today=today):
+            if steps.open_renewal(designation, today=today):
                 result.renewals_opened += 1
         result.reminders = _record_reminders(today, days_after=rules.renewal_closes_days_after)
     logger.info("refresh_designations %s", result)

@@ -50,7 +50,13 @@ ALLOWED_HOSTS = _read(
     "ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost", "testserver"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in letters, emails and credentials; the issuer's did:web is built from it.
+# Only DEBUG has a default: `check --deploy` fails when production leaves it unset.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# The Ed25519 key that signs badge credentials: a PEM or JWK (private) in the variable, or a
+# file holding one (a mounted secret). With DEBUG a development key is made under var/.
+CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
+CREDENTIAL_SIGNING_KEY_FILE = env.str("CREDENTIAL_SIGNING_KEY_FILE", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -295,6 +301,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EnrollmentKindEnum": "designation.models.Enrollment.Kind",
         "AuditKindEnum": "assessments.models.AuditRecord.Kind",
+        "CredentialStatusEnum": "designation.credentials.status.CREDENTIAL_STATUSES",
+        "DesignationStatusEnum": ["active", "expired"],
     },
 }
 

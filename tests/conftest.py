@@ -151,8 +151,8 @@ def pytest_runtest_teardown(item, nextitem):
     serialized rollback cannot (see restore_reference_data)."""
     yield
     marker = item.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
+    if nextitem is None or not (marker and marker.kwargs.get("transaction")):
+        return  # the last test: the test database is already gone
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
@@ -162,3 +162,18 @@ def pytest_runtest_teardown(item, nextitem):
             connection.creation.deserialize_db_from_string(serialized)
         else:
             restore_reference_data()
+
+
+TEST_SIGNING_KEY = None
+
+
+@pytest.fixture(autouse=True)
+def credential_signing_key(settings):
+    """Tests run with DEBUG off, so no development key: one Ed25519 key for the whole run."""
+    global TEST_SIGNING_KEY
+    if TEST_SIGNING_KEY is None:
+        from joserfc.jwk import OKPKey
+
+        TEST_SIGNING_KEY = OKPKey.generate_key("Ed25519", private=True).as_pem(private=True)
+    settings.CREDENTIAL_SIGNING_KEY = TEST_SIGNING_KEY.decode()
+    return settings.CREDENTIAL_SIGNING_KEY

@@ -1,6 +1,7 @@
 """Models of the designation app: organisations and their facts, program rules, enrollments,
 their tamper-evident event log, and the designation the journey grants."""
 
+from designation.models.credentials import CredentialKey, IssuedCredential, StatusList
 from designation.models.enrollment import Enrollment, EnrollmentEvent, EnrollmentQuerySet
 from designation.models.grants import Designation, IncentiveGrant, RenewalReminder
 from designation.models.organizations import (
@@ -25,6 +26,7 @@ __all__ = [
     "PROGRAM_ADMINS",
     "REVIEWERS",
     "STAFF_GROUPS",
+    "CredentialKey",
     "CspEnrollment",
     "DatedVersionQuerySet",
     "Designation",
@@ -32,6 +34,7 @@ __all__ = [
     "EnrollmentEvent",
     "EnrollmentQuerySet",
     "IncentiveGrant",
+    "IssuedCredential",
     "Location",
     "Membership",
     "Organization",
@@ -40,5 +43,6 @@ __all__ = [
     "ProgramRulesQuerySet",
     "RenewalReminder",
     "SolutionsPartnerDesignation",
+    "StatusList",
     "SupportContract",
 ]

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 from django.db import connection
+from joserfc.jwk import OKPKey
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_ONLY_VARIABLES = {"TEST_DATABASE_NAME"}
@@ -44,9 +45,13 @@ def production_env(**extra) -> dict[str, str]:
         ALLOWED_HOSTS="portal.example.com,127.0.0.1",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
         CLAMD_ADDRESS="127.0.0.1:3310",
+        SITE_URL="https://portal.example.com",
+        CREDENTIAL_SIGNING_KEY=OKPKey.generate_key("Ed25519", private=True)
+        .as_pem(private=True)
+        .decode(),
     )
     env.update(extra)
-    return env
+    return {k: v for k, v in env.items() if v is not None}
 
 
 def test_compose_names_every_service_and_volume():
@@ -95,6 +100,24 @@ def test_check_deploy_passes_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("unset", "code"),
+    [("SITE_URL", "designation.E001"), ("CREDENTIAL_SIGNING_KEY", "designation.E002")],
+)
+def test_check_deploy_fails_without_site_url_or_signing_key(unset, code):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=production_env(**{unset: None}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert code in result.stdout + result.stderr
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

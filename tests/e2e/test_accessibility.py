@@ -31,7 +31,7 @@ def test_public_and_partner_pages_have_no_wcag_violations(page, live_server, dem
     tailspin = Organization.objects.get(legal_name="Tailspin Toys")
     credential = Designation.objects.get(organization=tailspin).credential_id
     problems = {}
-    for url in ("/accounts/login/", "/directory/", f"/verify/{credential}/"):
+    for url in ("/accounts/login/", "/directory/", f"/verify/{credential}/", "/verify/"):
         problems |= check(page, base + url)
     sign_in(page, base, "tailspin", "designation-demo")
     page.wait_for_url("**/organizations/*/")

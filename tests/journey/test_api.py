@@ -122,7 +122,8 @@ def test_the_whole_journey_through_the_api(
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["dana@example.com", partner_admin.email]
 
     verified = type(api_client)().get(reverse("api-verify", args=[designation.credential_id]))
-    assert verified.json() == {
+    body = verified.json()
+    expected = {
         "credential_id": designation.credential_id,
         "organization": org.legal_name,
         "partner_id": org.partner_id,
@@ -131,7 +132,13 @@ def test_the_whole_journey_through_the_api(
         "state": "active",
         "attained_on": "2026-11-21",
         "valid_until": "2027-11-21",
+        "signature": "valid",
+        "credential_status": "active",
     }
+    assert {key: body[key] for key in expected} == expected
+    assert [(c["valid_from"], c["valid_until"]) for c in body["credentials"]] == [
+        ("2026-11-21", "2027-11-21")
+    ]
 
 
 def test_errors_are_json_with_400_403_409(api_client, today, org, partner_admin, reviewer):

@@ -13,6 +13,7 @@ from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessments import services as audit_services
+from designation.credentials.issue import issue_credential
 from designation.models import Designation
 from metrics.models import ImportRecord
 from tests.assessments.factories import audit_for, pdf_upload
@@ -37,6 +38,11 @@ MATRIX = {
     "api-docs": ("GET", 200, 200, 200, 200),
     "api-token": ("POST", 400, 400, 400, 400),
     "api-verify": ("GET", 200, 200, 200, 200),
+    "verify-credential": ("POST", 200, 200, 200, 200),  # an empty form answers its error
+    "verify-badge-image": ("GET", 200, 200, 200, 200),
+    "did-document": ("GET", 200, 200, 200, 200),
+    "jwks": ("GET", 200, 200, 200, 200),
+    "credential-status-list": ("GET", 200, 200, 200, 200),
     # --- organisation pages
     "organization-index": ("GET", LOGIN, 200, 200, 200),
     "organization-overview": ("GET", LOGIN, 404, 200, 404),
@@ -52,6 +58,11 @@ MATRIX = {
     "organization-assessments": ("GET", LOGIN, 404, 200, 404),
     "badge": ("GET", LOGIN, 404, 200, 404),
     "badge-letter": ("GET", LOGIN, 404, 200, 404),
+    "badge-locations": ("POST", LOGIN, 404, 403, 404),
+    "badge-svg": ("GET", LOGIN, 404, 200, 404),
+    "badge-png": ("GET", LOGIN, 404, 200, 404),
+    "badge-credential-jwt": ("GET", LOGIN, 404, 200, 404),
+    "badge-credential-json": ("GET", LOGIN, 404, 200, 404),
     "metrics-overview": ("GET", LOGIN, 404, 200, 404),
     "metrics-import": ("POST", LOGIN, 404, 403, 404),
     "metrics-import-detail": ("GET", LOGIN, 404, 200, 404),
@@ -70,6 +81,7 @@ MATRIX = {
     "organization-list": ("GET", 401, 200, 200, 200),
     "organization-detail": ("GET", 401, 404, 200, 404),
     "organization-prerequisites": ("GET", 401, 404, 200, 404),
+    "organization-designation": ("GET", 401, 404, 200, 404),
     "api-case-rate": ("GET", 401, 404, 200, 404),
     "api-cases-import": ("POST", 401, 404, 403, 404),
     "api-revenue-import": ("POST", 401, 404, 403, 404),
@@ -130,6 +142,9 @@ def world(settings, tmp_path):
         attained_on=date(2026, 1, 10),
         anniversary_on=date(2027, 1, 10),
     )
+    credential = issue_credential(
+        designation, valid_from=designation.attained_on, valid_until=designation.anniversary_on
+    )
     record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
     other = factories.MembershipFactory(role="admin").user
     callers = {
@@ -145,6 +160,7 @@ def world(settings, tmp_path):
         "audit_id": audit.pk,
         "evidence_id": evidence.pk,
         "credential_id": designation.credential_id,
+        "status_list_id": credential.status_list_id,
         "kind": "support-contracts",
         "name": "withdraw",
     }
