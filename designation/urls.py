@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from designation import views
 
@@ -65,4 +65,5 @@ urlpatterns = [
     path("queues/", views.review_queues, name="review-queues"),
     path("directory/", views.directory, name="directory"),
     path("verify/<str:credential_id>/", views.verify_page, name="verify-page"),
+    path("", include("designation.team.urls")),
 ]

@@ -18,6 +18,7 @@ from designation.models.organizations import (
     SolutionsPartnerDesignation,
     SupportContract,
 )
+from designation.models.team import ExternalIdentity, Invitation, MembershipChange
 
 __all__ = [
     "AUDITORS",
@@ -29,9 +30,12 @@ __all__ = [
     "Enrollment",
     "EnrollmentEvent",
     "EnrollmentQuerySet",
+    "ExternalIdentity",
     "IncentiveGrant",
+    "Invitation",
     "Location",
     "Membership",
+    "MembershipChange",
     "Organization",
     "OrganizationQuerySet",
     "ProgramRules",
