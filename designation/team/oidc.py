@@ -68,18 +68,22 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         if request is None or "nonce" not in kwargs or not settings.OIDC_ENABLED:
             return None
         try:
-            config = discovery()
-            self.OIDC_OP_TOKEN_ENDPOINT = config["token_endpoint"]
-            self.OIDC_OP_USER_ENDPOINT = config.get("userinfo_endpoint")
-            self.OIDC_OP_JWKS_ENDPOINT = config["jwks_uri"]
-            self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
-            self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
-            self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
-            self.OIDC_RP_IDP_SIGN_KEY = None
+            self.configure()
             return super().authenticate(request, **kwargs)
         except (DiscoveryError, KeyError, SuspiciousOperation, requests.RequestException) as exc:
             logger.warning("Microsoft sign-in refused: %s", exc)
             return None
+
+    def configure(self) -> None:
+        """The provider's endpoints from discovery, and our client, as the library reads them."""
+        config = discovery()
+        self.OIDC_OP_TOKEN_ENDPOINT = config["token_endpoint"]
+        self.OIDC_OP_USER_ENDPOINT = config.get("userinfo_endpoint")
+        self.OIDC_OP_JWKS_ENDPOINT = config["jwks_uri"]
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
+        self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
+        self.OIDC_RP_IDP_SIGN_KEY = None
 
     def _verify_jws(self, payload, key):
         """The signature, and that the token is for us, from our issuer, and current."""
