@@ -1,5 +1,5 @@
-"""In Chromium: contoso invites a colleague, who accepts from the emailed link, signs in and is shown
-by name; contoso changes their role and removes them; a forgotten password is reset by email."""
+"""In Chromium: contoso invites a colleague, who accepts from the emailed link, signs in and is
+shown by name; contoso changes their role and removes them; a forgotten password is reset."""
 
 import re
 
