@@ -2,6 +2,7 @@
 through the services, the pages and the API."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from designation.models import Invitation, Membership, MembershipChange
 from designation.team import services
@@ -19,6 +21,7 @@ from tests.designation import factories
 
 pytestmark = pytest.mark.django_db
 
+PASSWORD = "correct-horse-battery"
 LINK = re.compile(r"https?://\S+/invitations/(\S+)/")
 
 
@@ -306,3 +309,50 @@ def test_invitations_api_invites_resends_and_revokes(
     outsider = factories.MembershipFactory(organization=other_org, role="admin").user
     api_client.force_authenticate(outsider)
     assert api_client.get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(monkeypatch):
+    from tests.designation.test_enrollment_race import run_together
+
+    org = factories.EligibleOrganizationFactory()
+    first, second = factories.MembershipFactory.create_batch(2, organization=org, role="admin")
+    locked = services._locked_organization
+
+    def slow(organization_id, by):
+        organization = locked(organization_id, by)
+        time.sleep(0.3)  # the second request really waits on the row lock
+        return organization
+
+    monkeypatch.setattr(services, "_locked_organization", slow)
+    results = run_together(
+        lambda: services.member_change_role(membership_id=second.pk, by=first.user, role="member"),
+        lambda: services.member_change_role(membership_id=first.pk, by=second.user, role="member"),
+    )
+    outcomes = sorted(kind for kind, _ in results)
+    assert outcomes == ["error", "ok"]
+    refusal = next(value for kind, value in results if kind == "error")
+    assert isinstance(refusal, (ConditionFailed, Forbidden))
+    assert list(org.memberships.values_list("role", flat=True)).count("admin") == 1
+
+
+def test_the_account_page_and_the_invitations_api_have_fixed_query_counts(
+    client, api_client, org, partner_admin, invited, django_assert_max_num_queries
+):
+    client.force_login(partner_admin)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("account")).status_code == 200
+    api_client.force_authenticate(partner_admin)
+    with django_assert_max_num_queries(6):
+        rows = api_client.get(reverse("api-invitations", args=[org.pk])).json()["results"]
+    assert [row["email"] for row in rows] == ["lee@example.com"]
+
+
+def test_a_partner_with_two_factor_on_needs_a_code_for_an_api_token(api_client, partner_admin):
+    TOTPDevice.objects.create(user=partner_admin, name="app", confirmed=True)
+    answer = api_client.post(
+        reverse("api-token"), {"username": partner_admin.username, "password": PASSWORD}
+    )
+    assert answer.status_code == 400
+    (message,) = answer.json()["errors"]["non_field_errors"]
+    assert "turned on two-factor sign-in must send `otp_token`" in message
