@@ -85,3 +85,39 @@ def test_a_forgotten_password_is_reset_from_the_email_link(page, live_server, de
     sign_in(page, live_server.url, "contoso-member", "a-brand-new-passphrase")
     page.wait_for_url("**/organizations/*/")
     assert page.locator(".user-name").inner_text() == "Contoso Reader"
+
+
+def test_team_and_account_pages_have_no_wcag_violations(page, live_server, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from designation.models import Invitation, Organization
+    from designation.team.tokens import token_for
+    from tests.e2e.test_accessibility import check
+
+    base = live_server.url
+    contoso = Organization.objects.get(legal_name="Contoso Support")
+    invitation = Invitation.objects.create(
+        organization=contoso,
+        email=COLLEAGUE,
+        role="member",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    problems = {}
+    for url in ("/accounts/password/reset/", f"/invitations/{token_for(invitation)}/"):
+        problems |= check(page, base + url)
+    sign_in(page, base, "contoso", "designation-demo")
+    page.wait_for_url("**/organizations/*/")
+    member = contoso.memberships.get(user__username="contoso-member")
+    for url in (
+        f"/organizations/{contoso.pk}/users/",
+        f"/organizations/{contoso.pk}/users/invite/",
+        f"/organizations/{contoso.pk}/users/{member.pk}/role/",
+        f"/organizations/{contoso.pk}/users/{member.pk}/remove/",
+        "/accounts/profile/",
+        "/accounts/password/",
+        "/accounts/two-factor/setup/",
+    ):
+        problems |= check(page, base + url)
+    assert problems == {}
