@@ -160,7 +160,14 @@ OTP_TOTP_ISSUER = "Support Services designation portal"
 OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
 OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
 OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
-OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET)
+_oidc = {"OIDC_ISSUER": OIDC_ISSUER, "OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID}
+_oidc["OIDC_CLIENT_SECRET"] = OIDC_RP_CLIENT_SECRET
+OIDC_ENABLED = all(_oidc.values())
+if any(_oidc.values()) and not OIDC_ENABLED:
+    _missing = ", ".join(name for name, value in _oidc.items() if not value)
+    raise ImproperlyConfigured(f"Microsoft sign-in is half configured: set {_missing} too.")
+if OIDC_ISSUER and not OIDC_ISSUER.startswith("https://") and not DEBUG:
+    raise ImproperlyConfigured("OIDC_ISSUER is malformed: use the issuer's https:// URL.")
 OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="Sign in with Microsoft")
 # Staff skip the portal's own second factor when the ID token's `amr` claim says "mfa".
 OIDC_TRUST_MFA_CLAIM = _bool("OIDC_TRUST_MFA_CLAIM", True)

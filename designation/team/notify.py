@@ -63,3 +63,13 @@ def removed(user, organization, *, by) -> None:
         f"{_name(by)} removed you from {organization.legal_name} on the Support Services "
         "designation portal. Your account stays; ask a partner admin if this is a mistake.\n",
     )
+
+
+def revoked(invitation) -> None:
+    """Tell the invited person their link no longer works."""
+    _send(
+        [invitation.email],
+        f"Your invitation to {invitation.organization.legal_name} was withdrawn",
+        f"The invitation to join {invitation.organization.legal_name} on the Support Services "
+        "designation portal was withdrawn by a partner admin; its link no longer works.\n",
+    )

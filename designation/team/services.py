@@ -112,6 +112,7 @@ def invitation_revoke(*, invitation_id: int, by) -> Invitation:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         _record(invitation.organization, by, Action.REVOKED, invitation.email)
+        transaction.on_commit(lambda: notify.revoked(invitation))
     return invitation
 
 

@@ -232,3 +232,23 @@ def test_staff_still_need_their_second_factor_unless_the_token_says_mfa(portal):
     assert queues.status_code == 302 and "/accounts/two-factor/" in queues.headers["Location"]
     browser, _, _ = sign_in_with_microsoft(portal, "mfa-staff", next_page="/queues/")
     assert browser.get(f"{portal}/queues/", allow_redirects=False).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_mfa_claim_not_trusted_staff_enter_their_code_anyway(portal, settings):
+    settings.OIDC_TRUST_MFA_CLAIM = False
+    reviewer = factories.UserFactory(email=PEOPLE["mfa-staff"][2])
+    reviewer.groups.add(Group.objects.get(name="Microsoft reviewer"))
+    browser, _, _ = sign_in_with_microsoft(portal, "mfa-staff", next_page="/queues/")
+    queues = browser.get(f"{portal}/queues/", allow_redirects=False)
+    assert queues.status_code == 302 and "/accounts/two-factor/" in queues.headers["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_once_linked_the_account_is_found_by_subject_even_after_its_email_changed(portal):
+    erin = factories.MembershipFactory(user__email=PEOPLE["existing"][2], role="admin").user
+    sign_in_with_microsoft(portal, "existing")
+    User.objects.filter(pk=erin.pk).update(email="erin.new@contoso.example")
+    browser, _, answer = sign_in_with_microsoft(portal, "existing")
+    assert answer.headers["Location"] == "/"
+    assert signed_in_user(browser, portal) == erin

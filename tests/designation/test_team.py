@@ -60,7 +60,9 @@ def test_an_invitation_emails_a_link_that_creates_the_account_once(client, org, 
     assert org.legal_name in message.subject
     page = client.get(reverse("invitation-accept", args=[token]))
     assert page.status_code == 200
-    assert "Create your account for <strong>lee@example.com</strong>" in page.content.decode()
+    assert (
+        "sign in with <strong>lee@example.com</strong> as your user name" in page.content.decode()
+    )
     answer = client.post(
         reverse("invitation-accept", args=[token]),
         {"first_name": "Lee", "last_name": "Colleague", "password": "a-long-fresh-passphrase"},
@@ -133,9 +135,14 @@ def test_resending_kills_the_old_link_and_mails_a_new_one(
     assert client.get(f"/invitations/{new}/").status_code == 200
 
 
-def test_a_revoked_invitation_link_stops_working(client, invited, partner_admin):
+def test_a_revoked_invitation_link_stops_working(
+    client, invited, partner_admin, django_capture_on_commit_callbacks
+):
     invitation, token = invited
-    services.invitation_revoke(invitation_id=invitation.pk, by=partner_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_revoke(invitation_id=invitation.pk, by=partner_admin)
+    assert mail.outbox[-1].to == ["lee@example.com"]
+    assert "was withdrawn" in mail.outbox[-1].subject
     answer = client.get(reverse("invitation-accept", args=[token]))
     assert answer.status_code == 400
     assert "revoked" in answer.content.decode()
