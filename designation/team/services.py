@@ -130,6 +130,17 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
+def accepted_by(token: str, user) -> Invitation | None:
+    """The invitation of this link if `user` already accepted it (e.g. at a Microsoft sign-in)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        pk, _ = tokens.invitation_id_from(token)
+    except ConditionFailed:
+        return None
+    return Invitation.objects.filter(pk=pk, accepted_by=user).first()
+
+
 def _join(invitation: Invitation, user) -> Membership:
     """Spend the invitation on `user`: they become a member (or keep their membership) with its
     role. The caller holds the organisation's lock."""

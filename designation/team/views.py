@@ -142,6 +142,10 @@ def member_remove(request: HttpRequest, organization_id: int, membership_id: int
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: a signed-in person joins; someone new creates their account here."""
+    done = services.accepted_by(token, request.user)
+    if done is not None:
+        messages.info(request, f"You are a member of {done.organization.legal_name}.")
+        return redirect("organization-overview", organization_id=done.organization_id)
     try:
         invitation = services.invitation_for_token(token)
     except JourneyError as exc:

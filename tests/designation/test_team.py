@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -76,7 +77,7 @@ def test_an_invitation_emails_a_link_that_creates_the_account_once(client, org, 
     # Signed in, and shown by name.
     assert "Lee Colleague" in client.get(reverse("team", args=[org.pk])).content.decode()
     # The link works once.
-    again = client.get(reverse("invitation-accept", args=[token]))
+    again = Client().get(reverse("invitation-accept", args=[token]))
     assert again.status_code == 400
     assert "already been accepted" in again.content.decode()
 
@@ -363,3 +364,15 @@ def test_a_partner_with_two_factor_on_needs_a_code_for_an_api_token(api_client, 
     assert answer.status_code == 400
     (message,) = answer.json()["errors"]["non_field_errors"]
     assert "turned on two-factor sign-in must send `otp_token`" in message
+
+
+def test_opening_a_link_one_already_accepted_goes_to_the_organisation(client, org, invited):
+    invitation, token = invited
+    lee = factories.UserFactory(email="lee@example.com")
+    services.invitation_accept(token=token, user=lee)
+    client.force_login(lee)
+    answer = client.get(reverse("invitation-accept", args=[token]))
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("organization-overview", args=[org.pk])
+    client.force_login(factories.UserFactory())
+    assert client.get(reverse("invitation-accept", args=[token])).status_code == 400
