@@ -132,6 +132,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/two_factor.html", context)
 
 
+def two_factor_status(user) -> dict:
+    """What the account page says about the user's second factor."""
+    return {
+        "two_factor_on": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "two_factor_mandatory": has_staff_role(user),
+        "recovery_codes_left": StaticToken.objects.filter(
+            device__user=user, device__name=RECOVERY_DEVICE
+        ).count(),
+    }
+
+
 def new_recovery_codes(user) -> list[str]:
     """Replace the user's recovery codes with ten new ones; each works once."""
     with transaction.atomic():

@@ -11,13 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
-from portal.accounts import RECOVERY_DEVICE, verified_login_required
-from portal.roles import has_staff_role
+from portal.accounts import two_factor_status, verified_login_required
 
 User = get_user_model()
 
@@ -90,11 +87,7 @@ def account(request: HttpRequest) -> HttpResponse:
         return redirect("account")
     context = {
         "form": form,
-        "two_factor_on": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-        "two_factor_mandatory": has_staff_role(user),
-        "recovery_codes_left": StaticToken.objects.filter(
-            device__user=user, device__name=RECOVERY_DEVICE
-        ).count(),
+        **two_factor_status(user),
         "has_password": user.has_usable_password(),
         "signout_form": ConfirmPasswordForm(user),
     }
