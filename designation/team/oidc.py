@@ -74,6 +74,11 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             logger.warning("Microsoft sign-in refused: %s", exc)
             return None
 
+    def get_user(self, user_id):
+        """The session's account, as long as it may still sign in (not deactivated)."""
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def configure(self) -> None:
         """The provider's endpoints from discovery, and our client, as the library reads them."""
         config = discovery()

@@ -252,3 +252,13 @@ def test_once_linked_the_account_is_found_by_subject_even_after_its_email_change
     browser, _, answer = sign_in_with_microsoft(portal, "existing")
     assert answer.headers["Location"] == "/"
     assert signed_in_user(browser, portal) == erin
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deactivated_account_loses_its_microsoft_session(portal):
+    erin = factories.MembershipFactory(user__email=PEOPLE["existing"][2], role="admin").user
+    browser, _, _ = sign_in_with_microsoft(portal, "existing")
+    assert browser.get(f"{portal}/accounts/profile/", allow_redirects=False).status_code == 200
+    User.objects.filter(pk=erin.pk).update(is_active=False)
+    answer = browser.get(f"{portal}/accounts/profile/", allow_redirects=False)
+    assert answer.status_code == 302 and "/accounts/login/" in answer.headers["Location"]
