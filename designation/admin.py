@@ -6,9 +6,12 @@ from designation.models import (
     CspEnrollment,
     Designation,
     Enrollment,
+    ExternalIdentity,
     IncentiveGrant,
+    Invitation,
     Location,
     Membership,
+    MembershipChange,
     Organization,
     ProgramRules,
     SolutionsPartnerDesignation,
@@ -115,3 +118,33 @@ class DesignationAdmin(_ReadOnlyAdmin):
 @admin.register(IncentiveGrant)
 class IncentiveGrantAdmin(_ReadOnlyAdmin):
     list_display = ["position", "organization", "discount_percent", "granted_on"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(_ReadOnlyAdmin):
+    """Invitations are sent, resent and revoked by partner admins on their Users page."""
+
+    list_display = ["email", "organization", "role", "sent_at", "expires_at", "accepted_at"]
+    list_select_related = ["organization"]
+    search_fields = ["email", "organization__legal_name"]
+    exclude = ["key"]
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(_ReadOnlyAdmin):
+    list_display = ["at", "organization", "by_name", "action", "subject_name"]
+    list_filter = ["action"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__legal_name", "subject_name", "by_name"]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """A program admin may unlink an account from its Microsoft identity (delete the row)."""
+
+    list_display = ["user", "issuer", "subject", "linked_at"]
+    search_fields = ["user__username", "user__email", "subject"]
+    readonly_fields = ["user", "issuer", "subject", "linked_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

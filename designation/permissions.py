@@ -67,3 +67,7 @@ WHO_MAY = {
     "designation.withdraw_enrollment": "Only a partner admin of this organisation can withdraw.",
     "designation.review_eligibility": "Only a Microsoft reviewer can decide eligibility.",
 }
+
+# Team management: partner members (and reviewers) read the team, partner admins change it.
+rules.add_perm("designation.view_team", is_partner_member | is_reviewer)
+rules.add_perm("designation.manage_team", is_partner_admin)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from designation import views
 
@@ -70,4 +70,5 @@ urlpatterns = [
         views.status_list,
         name="credential-status-list",
     ),
+    path("", include("designation.team.urls")),
 ]

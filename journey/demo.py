@@ -133,11 +133,11 @@ def seed(today: date) -> list[tuple[str, str]]:
         ("reviewer", REVIEWERS, "Microsoft reviewer"),
         ("auditor", AUDITORS, "ISSI auditor"),
     ]:
-        staff = demo_user(username, email_domain="example.org")
+        staff = demo_user(username, email_domain="example.org", first_name="Demo", last_name=label)
         staff.groups.add(Group.objects.get(name=group))
         demo_authenticator(staff)
         sign_ins.append((username, f"{label}; two-factor code: make otp USER={username}"))
-    admin = demo_user("admin", is_staff=True, is_superuser=True)
+    admin = demo_user("admin", is_staff=True, is_superuser=True, last_name="Program admin")
     admin.groups.add(Group.objects.get(name=PROGRAM_ADMINS))
     demo_authenticator(admin)
     sign_ins.append(("admin", "program admin, Django admin at /admin/; code: make otp USER=admin"))

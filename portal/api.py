@@ -86,8 +86,9 @@ class TokenRequestSerializer(AuthTokenSerializer):
         code = attrs.get("otp_token", "")
         if requires_two_factor(user) and (not code or match_token(user, code) is None):
             raise serializers.ValidationError(
-                "Reviewers, auditors and program admins must send `otp_token`, the current "
-                "six-digit code from their authenticator app.",
+                "Reviewers, auditors, program admins and everyone who turned on two-factor "
+                "sign-in must send `otp_token`, the current six-digit code from their "
+                "authenticator app (or a recovery code).",
                 code="authorization",
             )
         attrs["user"] = user

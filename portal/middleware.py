@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 
 from portal.roles import requires_two_factor
 
-ALWAYS_ALLOWED = ("/accounts/", "/static/", "/healthz/", "/verify/", "/directory/")
+ALWAYS_ALLOWED = ("/accounts/", "/oidc/", "/static/", "/healthz/", "/verify/", "/directory/")
 
 
 class RequireTwoFactorMiddleware:

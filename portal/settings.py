@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "journey.context_processors.navigation",
+                "portal.context.sign_in",
             ],
         },
     },
@@ -142,6 +144,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before any other
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "designation.team.oidc.PortalOIDCBackend",  # answers only Microsoft sign-in callbacks
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,6 +162,28 @@ AXES_IPWARE_PROXY_COUNT = _read("PROXY_COUNT", env.int, default=0 if DEBUG else 
 AXES_VERBOSE = False
 # Two-factor (TOTP) sign-in for Microsoft reviewers, ISSI auditors and program admins.
 OTP_TOTP_ISSUER = "Support Services designation portal"
+# Sign in with Microsoft Entra ID (OpenID Connect, mozilla-django-oidc): on when OIDC_ISSUER and
+# the client are set; endpoints and keys come from the issuer's discovery document.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+_oidc = {"OIDC_ISSUER": OIDC_ISSUER, "OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID}
+_oidc["OIDC_CLIENT_SECRET"] = OIDC_RP_CLIENT_SECRET
+OIDC_ENABLED = all(_oidc.values())
+if any(_oidc.values()) and not OIDC_ENABLED:
+    _missing = ", ".join(name for name, value in _oidc.items() if not value)
+    raise ImproperlyConfigured(f"Microsoft sign-in is half configured: set {_missing} too.")
+if OIDC_ISSUER and not OIDC_ISSUER.startswith("https://") and not DEBUG:
+    raise ImproperlyConfigured("OIDC_ISSUER is malformed: use the issuer's https:// URL.")
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="Sign in with Microsoft")
+# Staff skip the portal's own second factor when the ID token's `amr` claim says "mfa".
+OIDC_TRUST_MFA_CLAIM = _bool("OIDC_TRUST_MFA_CLAIM", True)
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # accounts come from invitations, never from a stranger's sign-in
+OIDC_TIMEOUT = 10
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -280,6 +305,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("THROTTLE_TOKEN_RATE", default="10/minute"),
         "imports": env.str("THROTTLE_IMPORT_RATE", default="30/hour"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET_RATE", default="5/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

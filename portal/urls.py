@@ -7,8 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from designation.api import OrganizationViewSet, VerifyView
+from designation.team import oidc
 from journey.api import AuditViewSet, EnrollmentViewSet
-from portal import accounts
+from portal import accounts, profile
 from portal.api import ThrottledObtainAuthToken
 from portal.health import healthz
 
@@ -36,6 +37,31 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", accounts.two_factor, name="two-factor"),
+    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two-factor-setup"),
+    path("accounts/two-factor/disable/", accounts.two_factor_disable, name="two-factor-disable"),
+    path("accounts/two-factor/recovery-codes/", accounts.recovery_codes, name="recovery-codes"),
+    path("accounts/profile/", profile.account, name="account"),
+    path("accounts/sign-out-everywhere/", profile.sign_out_everywhere, name="sign-out-everywhere"),
+    path("accounts/password/", profile.password_change, name="password_change"),
+    path("accounts/password/done/", profile.password_change_done, name="password_change_done"),
+    path("accounts/password/reset/", profile.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("oidc/authenticate/", oidc.SignInWithMicrosoft.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.MicrosoftCallback.as_view(), name="oidc_authentication_callback"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -40,3 +40,27 @@ def test_secret_key_is_required_without_debug():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_half_configured_microsoft_sign_in_names_what_is_missing():
+    result = load_settings(
+        DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1/portal",
+        OIDC_ISSUER="https://login.microsoftonline.com/tenant/v2.0",
+        OIDC_CLIENT_ID="portal",
+    )
+    assert result.returncode != 0
+    assert "half configured: set OIDC_CLIENT_SECRET too" in result.stderr
+
+
+def test_microsoft_sign_in_needs_an_https_issuer_in_production():
+    result = load_settings(
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://postgres@127.0.0.1/portal",
+        OIDC_ISSUER="http://login.example.com",
+        OIDC_CLIENT_ID="portal",
+        OIDC_CLIENT_SECRET="secret",
+    )
+    assert result.returncode != 0
+    assert "OIDC_ISSUER is malformed" in result.stderr

@@ -20,6 +20,7 @@ from designation.models.organizations import (
     SolutionsPartnerDesignation,
     SupportContract,
 )
+from designation.models.team import ExternalIdentity, Invitation, MembershipChange
 
 __all__ = [
     "AUDITORS",
@@ -33,10 +34,13 @@ __all__ = [
     "Enrollment",
     "EnrollmentEvent",
     "EnrollmentQuerySet",
+    "ExternalIdentity",
     "IncentiveGrant",
     "IssuedCredential",
+    "Invitation",
     "Location",
     "Membership",
+    "MembershipChange",
     "Organization",
     "OrganizationQuerySet",
     "ProgramRules",

@@ -377,7 +377,8 @@ class EnrollmentEvent(models.Model):
             sequence=sequence,
             at=timezone.now(),
             actor=by,
-            actor_name=by.get_username() if by is not None else "system",
+            # The person's display name as it was then (their user name when they gave none).
+            actor_name=(by.get_full_name() or by.get_username())[:150] if by else "system",
             transition=transition,
             from_state=from_state,
             to_state=enrollment.state,

@@ -8,7 +8,6 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
-from journey.renewal import refresh_designations
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -21,6 +20,7 @@ from designation import grants
 from designation.credentials import status
 from designation.credentials.status import revoke_lapsed
 from designation.models import Designation, Enrollment, IssuedCredential
+from journey.renewal import refresh_designations
 from tests.conftest import PortalClient
 from tests.designation import factories
 from tests.designation.factories import enrollment_at

@@ -6,15 +6,17 @@ A route with no row in MATRIX fails the test: a new route must say who may reach
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from assessments import services as audit_services
 from designation.credentials.issue import issue_credential
-from designation.models import Designation
+from designation.models import Designation, Invitation
+from designation.team.tokens import token_for
 from metrics.models import ImportRecord
 from tests.assessments.factories import audit_for, pdf_upload
 from tests.conftest import PortalClient
@@ -31,6 +33,20 @@ MATRIX = {
     "login": ("GET", 200, 302, 302, 302),
     "logout": ("POST", 302, 302, 302, 302),
     "two-factor": ("GET", LOGIN, 302, 302, 302),
+    "two-factor-setup": ("GET", LOGIN, 200, 200, 302),  # staff: already on, to the account page
+    "two-factor-disable": ("POST", LOGIN, 302, 302, 302),
+    "recovery-codes": ("POST", LOGIN, 302, 302, 200),  # partners: no authenticator yet
+    "account": ("GET", LOGIN, 200, 200, 200),
+    "sign-out-everywhere": ("POST", LOGIN, 302, 302, 302),  # no password given: refused
+    "password_change": ("GET", LOGIN, 200, 200, 200),
+    "password_change_done": ("GET", LOGIN, 200, 200, 200),
+    "password_reset": ("GET", 200, 200, 200, 200),
+    "password_reset_done": ("GET", 200, 200, 200, 200),
+    "password_reset_confirm": ("GET", 200, 200, 200, 200),  # a bad link: the page says so
+    "password_reset_complete": ("GET", 200, 200, 200, 200),
+    "oidc_authentication_init": ("GET", 404, 404, 404, 404),  # not configured here
+    "oidc_authentication_callback": ("GET", 404, 404, 404, 404),
+    "invitation-accept": ("GET", 200, 200, 200, 200),  # the link is the credential
     "healthz": ("GET", 200, 200, 200, 200),
     "verify-page": ("GET", 200, 200, 200, 200),
     "directory": ("GET", 200, 200, 200, 200),
@@ -67,6 +83,12 @@ MATRIX = {
     "metrics-import": ("POST", LOGIN, 404, 403, 404),
     "metrics-import-detail": ("GET", LOGIN, 404, 200, 404),
     "metrics-import-status": ("GET", LOGIN, 404, 200, 404),
+    "team": ("GET", LOGIN, 404, 200, 404),
+    "team-invite": ("POST", LOGIN, 404, 403, 404),
+    "invitation-resend": ("POST", LOGIN, 404, 403, 404),
+    "invitation-revoke": ("POST", LOGIN, 404, 403, 404),
+    "member-role": ("POST", LOGIN, 404, 403, 404),
+    "member-remove": ("POST", LOGIN, 404, 403, 404),
     # --- reviewer and auditor workspaces
     "review-queues": ("GET", LOGIN, 403, 403, 403),
     "audit-index": ("GET", LOGIN, 403, 403, 200),
@@ -95,6 +117,11 @@ MATRIX = {
     "audit-determine": ("POST", 401, 404, 403, 404),
     "audit-evidence": ("POST", 401, 404, 403, 404),
     "audit-submit": ("POST", 401, 404, 403, 404),
+    "api-members": ("GET", 401, 404, 200, 404),
+    "api-member-detail": ("PATCH", 401, 404, 403, 404),
+    "api-invitations": ("POST", 401, 404, 403, 404),
+    "api-invitation-detail": ("DELETE", 401, 404, 403, 404),
+    "api-invitation-resend": ("POST", 401, 404, 403, 404),
 }
 ROLES = ("anonymous", "other_partner", "member", "unassigned_auditor")
 
@@ -147,6 +174,12 @@ def world(settings, tmp_path):
     )
     record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
     other = factories.MembershipFactory(role="admin").user
+    invitation = Invitation.objects.create(
+        organization=org,
+        email="invited@example.com",
+        role="member",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     callers = {
         "anonymous": None,
         "other_partner": other,
@@ -163,8 +196,19 @@ def world(settings, tmp_path):
         "status_list_id": credential.status_list_id,
         "kind": "support-contracts",
         "name": "withdraw",
+        "membership_id": org.memberships.get(user=admin).pk,
+        "invitation_id": invitation.pk,
+        "token": token_for(invitation),
+        "uidb64": "MQ",
     }
-    return {"callers": callers, "values": values, "org": org, "audit": audit, "record": record}
+    return {
+        "callers": callers,
+        "values": values,
+        "org": org,
+        "audit": audit,
+        "record": record,
+        "invitation": invitation,
+    }
 
 
 def url_for(name: str, pattern: str, world) -> str:
@@ -213,3 +257,7 @@ def test_route_answers_each_outsider_as_expected(name, world):
     assert (audit.status, audit.evidence.count()) == ("claimed", 1)
     assert audit.enrollment.state == "capability"
     assert world["org"].support_contracts.count() == 1
+    assert sorted(world["org"].memberships.values_list("role", flat=True)) == ["admin", "member"]
+    invitation = world["invitation"]
+    invitation.refresh_from_db()
+    assert invitation.status == "pending" and invitation.key == world["invitation"].key
