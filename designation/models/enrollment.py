@@ -65,7 +65,8 @@ def prerequisites_met(enrollment: "Enrollment") -> bool:
 prerequisites_met.explain = lambda e: (  # type: ignore[attr-defined]
     f"Prerequisites not met on {e.prerequisites_checked_on}: "
     + "; ".join(
-        f"{p['code']}: {p['detail']} Next action: {p['next_action']}"
+        f"{p.get('title') or p['code'].replace('_', ' ')}: {p['detail']} "
+        f"Next action: {p['next_action']}"
         for p in e.prerequisite_snapshot
         if not p["met"]
     )
@@ -237,7 +238,13 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
         """Keep what the prerequisites were on the day submit checked them."""
         self.prerequisites_checked_on = on
         self.prerequisite_snapshot = [
-            {"code": p.code, "met": p.met, "detail": p.detail, "next_action": p.next_action}
+            {
+                "code": p.code,
+                "title": p.title,
+                "met": p.met,
+                "detail": p.detail,
+                "next_action": p.next_action,
+            }
             for p in prerequisites
         ]
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import rules as audit_rules
 from assessments.models import AuditRecord, FeeSchedule
-from designation import queues, selectors, services, transitions
+from designation import labels, queues, selectors, services, transitions
 from designation import rules as journey_rules
 from designation.forms import NoteForm, OptionalReasonForm, PreEnrollmentForm, ReasonForm
 from designation.models import Enrollment
@@ -203,7 +203,7 @@ def enrollment_transition(request: HttpRequest, enrollment_id: int, name: str) -
             _refusal(request, exc)
             status = exc.status
         else:
-            messages.success(request, f"Done: {action.title.lower()}.")
+            messages.success(request, labels.done_message(name, action.title))
             return redirect("enrollment-page", enrollment_id=enrollment.pk)
     elif request.method == "POST":
         status = 400

@@ -64,7 +64,7 @@ def test_apply_form_shows_errors_next_to_the_field_and_unmet_prerequisites(
         "attested": "on",
     }
     html = client.post(reverse("enrollment-apply", args=[org.pk]), form).content.decode()
-    assert "Prerequisites not met on 2026-11-21: support_plan" in html
+    assert "Prerequisites not met on 2026-11-21: Partner support plan" in html
     assert Enrollment.objects.get(organization=org).state == "draft"
 
 

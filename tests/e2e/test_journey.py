@@ -111,7 +111,7 @@ def test_the_whole_journey_in_the_browser(page, browser, live_server, demo, tmp_
     screenshot("reviewer-queue", reviewer)
     row.get_by_role("link", name="Approve").click()
     reviewer.get_by_role("button", name="Approve").click()
-    expect(reviewer.get_by_text("Done: approve eligibility.")).to_be_visible()
+    expect(reviewer.get_by_text("Eligibility approved: the partner can now start")).to_be_visible()
 
     # 3. Contoso loads cases.csv and revenue.csv, then starts the performance assessment.
     page.goto(contoso_home)
