@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import evidence_views, views
 
 urlpatterns = [
     path("audits/", views.audit_index, name="audit-index"),
@@ -10,4 +10,7 @@ urlpatterns = [
     path("audits/<int:audit_id>/submit/", views.audit_submit, name="audit-submit-form"),
     path("audits/<int:audit_id>/determine/", views.audit_determine, name="audit-determine-form"),
     path("evidence/<int:evidence_id>/download/", views.evidence_download, name="evidence-download"),
+    path(
+        "evidence/<int:evidence_id>/remove/", evidence_views.evidence_remove, name="evidence-remove"
+    ),
 ]

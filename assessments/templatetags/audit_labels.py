@@ -14,3 +14,11 @@ def audit_status(audit, user) -> str:
         if audit.auditor_id and user.is_staff:
             return f"Claimed by {audit.auditor.get_full_name() or audit.auditor.get_username()}"
     return audit.get_status_display()
+
+
+@register.simple_tag
+def removed_evidence(audit) -> list:
+    """The files taken out of the audit before submission, for its evidence log."""
+    from assessments.evidence_services import removed_evidence as removed
+
+    return removed(audit)

@@ -50,6 +50,44 @@
     });
   }
 
+  // A file input taking several files lists the chosen ones, each with a button that takes it
+  // out again before the form is sent.
+  function listFiles(input) {
+    var list = input.parentNode.querySelector("ul.file-list[data-for='" + input.id + "']");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "file-list";
+      list.setAttribute("data-for", input.id);
+      list.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", list);
+    }
+    list.textContent = "";
+    Array.prototype.forEach.call(input.files, function (file, index) {
+      var item = document.createElement("li");
+      var name = document.createElement("span");
+      name.className = "file-name";
+      name.textContent = file.name + " (" + Math.max(1, Math.round(file.size / 1024)) + " KB)";
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "button small";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", "Remove " + file.name + " from the chosen files");
+      remove.addEventListener("click", function () {
+        var kept = new DataTransfer();
+        Array.prototype.forEach.call(input.files, function (other, i) { if (i !== index) kept.items.add(other); });
+        input.files = kept.files;
+        listFiles(input);
+        input.focus();
+      });
+      item.appendChild(name);
+      item.appendChild(remove);
+      list.appendChild(item);
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("input[type=file][multiple]"), function (input) {
+    input.addEventListener("change", function () { listFiles(input); });
+  });
+
   // A form that came back with errors: bring its error summary into view and focus it, however
   // far down the page the form is, so the person reads what to correct first.
   var summary = document.querySelector("[data-error-summary]");

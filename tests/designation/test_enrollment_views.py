@@ -146,13 +146,13 @@ def test_partner_uploads_evidence_from_the_audit_page(client, today, partner_adm
     client.force_login(partner_admin)
     response = client.post(
         reverse("audit-evidence-form", args=[capability.pk]),
-        {"component": "case_management", "file": SimpleUploadedFile("cases.pdf", PDF_BYTES)},
+        {"files_case_management": SimpleUploadedFile("cases.pdf", PDF_BYTES)},
     )
     assert response.status_code == 302
     assert EvidenceFile.objects.get().component == "case_management"
     html = client.post(
         reverse("audit-evidence-form", args=[capability.pk]),
-        {"component": "case_management", "file": SimpleUploadedFile("x.pdf", b"<html></html>")},
+        {"files_case_management": SimpleUploadedFile("x.pdf", b"<html></html>")},
     ).content.decode()
     assert "This file is HTML" in html
 

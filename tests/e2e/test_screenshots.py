@@ -142,6 +142,17 @@ def test_every_page_at_desktop_and_phone_width(page, browser, live_server, demo)
             page, base, {f"auditor-{audit.kind}-{audit.status}": f"/audits/{audit.pk}/"}
         )
 
+    # A refused evidence file: the banner at the top, the error beside its component.
+    csat = AuditRecord.objects.get(kind="csat", status="claimed")
+    page.goto(f"{base}/audits/{csat.pk}/")
+    form = page.locator("#evidence-form")
+    form.get_by_label("Supporting document", exact=True).set_input_files(
+        files=[{"name": "report.pdf", "mimeType": "application/pdf", "buffer": b"<html></html>"}]
+    )
+    form.get_by_role("button", name="Upload", exact=True).click()
+    assert page.locator(".banner-danger", has_text="No evidence was uploaded").is_visible()
+    problems += shoot(page, "auditor-evidence-refused")
+
     page.context.clear_cookies()
     sign_in_staff(page, base, "admin", PASSWORD)
     problems += visit(
