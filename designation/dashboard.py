@@ -17,7 +17,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from assessments import rules as audit_rules
 from assessments.models import AuditRecord, FeeSchedule
-from designation import charts, dashboard_rules
+from designation import charts, dashboard_rules, waiting
 from designation import rules as designation_rules
 from designation.grants import verification_url
 from designation.models import (
@@ -235,6 +235,7 @@ def dashboard_for(
         rows=rows,
         renewal=renewal,
     )
+    actions = waiting.with_who_acts(actions, enrollment=enrollment, rows=rows, viewer=viewer, on=on)
     return Dashboard(
         organization=organization,
         on=on,
