@@ -16,6 +16,7 @@
     Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
       Array.prototype.forEach.call(row.children, function (cell, index) {
         if (!cell.hasAttribute("data-label") && headers[index]) cell.setAttribute("data-label", headers[index]);
+        if (!cell.textContent.trim() && !cell.querySelector("input, button, img, svg")) cell.classList.add("empty-cell");
       });
     });
     table.classList.add("stacked");

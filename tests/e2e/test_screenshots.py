@@ -105,6 +105,12 @@ def test_every_page_at_desktop_and_phone_width(page, browser, live_server, demo)
     page.get_by_role("button", name="Submit for eligibility review").click()
     problems += shoot(page, "partner-apply-errors")
 
+    for username in ("adatum", "litware"):  # a prerequisite unmet: support plan, CSP type
+        page.context.clear_cookies()
+        sign_in(page, base, username, PASSWORD)
+        page.wait_for_url("**/organizations/*/")
+        problems += shoot(page, f"partner-unmet-{username}")
+
     page.context.clear_cookies()
     sign_in(page, base, "fabrikam", PASSWORD)
     page.wait_for_url("**/organizations/*/")
