@@ -6,11 +6,15 @@ set -eu
 PYTHON="${PYTHON:-python3}"
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
+# What to check: both by default (`make test`); `libmagic` only for `make run`.
+wanted="${*:-chromium libmagic}"
 missing=""
-[ -x "$CHROMIUM" ] || missing="$missing chromium"
-if ! "$PYTHON" -c "import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library('magic') else 1)" 2>/dev/null; then
-  missing="$missing libmagic1"
-fi
+case " $wanted " in *" chromium "*) [ -x "$CHROMIUM" ] || missing="$missing chromium" ;; esac
+case " $wanted " in *" libmagic "*)
+  if ! "$PYTHON" -c "import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library('magic') else 1)" 2>/dev/null; then
+    missing="$missing libmagic1"
+  fi ;;
+esac
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -21,5 +25,5 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Chromium is installed, but CHROMIUM_PATH=$CHROMIUM is not it: unset CHROMIUM_PATH or correct it." >&2
   exit 1
 fi
-echo "make test needs system packages:$missing. Install them (Debian/Ubuntu: sudo apt-get install -y$missing; elsewhere Chromium and libmagic, with CHROMIUM_PATH set to the browser) and run make test again." >&2
+echo "The portal needs system packages:$missing. Install them (Debian/Ubuntu: sudo apt-get install -y$missing; elsewhere Chromium and libmagic, with CHROMIUM_PATH set to the browser) and run make again." >&2
 exit 1

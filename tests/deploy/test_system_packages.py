@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
 
 
-def run(tmp_path: Path, chromium: str) -> subprocess.CompletedProcess:
+def run(tmp_path: Path, chromium: str, only: str = "") -> subprocess.CompletedProcess:
     """The script as an ordinary user (a stub `id` answering 1000) with CHROMIUM_PATH set."""
     stubs = tmp_path / "bin"
     stubs.mkdir(exist_ok=True)
@@ -17,7 +17,12 @@ def run(tmp_path: Path, chromium: str) -> subprocess.CompletedProcess:
     (stubs / "id").chmod(0o755)
     env = {"PATH": f"{stubs}:/usr/bin:/bin", "CHROMIUM_PATH": chromium, "PYTHON": sys.executable}
     return subprocess.run(
-        ["sh", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=30, check=False
+        ["sh", str(SCRIPT), *only.split()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
 
 
@@ -32,10 +37,15 @@ def test_stops_with_one_line_naming_the_package_when_it_cannot_install(tmp_path)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "apt-get install -y chromium" in lines[0]
+    assert "apt-get install -y chromium" in lines[0] and "make again" in lines[0]
     assert "libmagic1" not in lines[0]  # libmagic is installed here
 
 
 def test_make_test_checks_system_packages_before_installing_or_testing():
     makefile = (ROOT / "Makefile").read_text()
     assert "test: system-packages install\n" in makefile
+
+
+def test_make_run_checks_only_libmagic(tmp_path):
+    result = run(tmp_path, chromium=str(tmp_path / "no-chromium"), only="libmagic")
+    assert result.returncode == 0, result.stderr
