@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export XDG_RUNTIME_DIR ?= /tmp
 
-.PHONY: run test install lint bench load otp stop
+.PHONY: run test install system-packages system-libmagic lint bench load otp stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## Chromium and libmagic: installed with apt when missing and root, else one line saying what to install.
+system-packages:
+	@PYTHON=$(PYTHON) sh scripts/system-packages.sh
+
+system-libmagic:
+	@PYTHON=$(PYTHON) sh scripts/system-packages.sh libmagic
+
 ## Serve the portal with demo data at http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL).
-run: install
+run: system-libmagic install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (embedded PostgreSQL and a throwaway Redis unless the URLs are set).
-test: install
+test: system-packages install
 	DEBUG=1 $(BIN)/pytest
 
 lint: install

@@ -5,15 +5,55 @@ from django import forms
 from assessments import rules as audit_rules
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files chosen in one input; cleans to a list (empty when none was chosen)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(one, initial) for one in files]
+
+
+EVIDENCE_HELP = "PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, up to 25 MB each; checked by content."
+
+
 class EvidenceForm(forms.Form):
-    component = forms.ChoiceField(choices=audit_rules.EVIDENCE_COMPONENTS)
-    file = forms.FileField(
-        help_text="PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, up to 25 MB; checked by content."
-    )
+    """Evidence files in one submit: one file input per component of the audit's kind, each
+    taking several files; all are stored, or none when one is refused."""
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["component"].choices = audit_rules.components_for(kind)
+        self.components = audit_rules.components_for(kind)
+        for code, label in self.components:
+            self.fields[f"files_{code}"] = MultipleFileField(
+                label=label,
+                required=False,
+                widget=MultipleFileInput(attrs={"data-file-list": ""}),
+                help_text=EVIDENCE_HELP if len(self.components) == 1 else "",
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(f"files_{code}") for code, _ in self.components):
+            first = f"files_{self.components[0][0]}"
+            self.add_error(
+                first if len(self.components) == 1 else None,
+                "No file was chosen: choose at least one file, then upload.",
+            )
+        return data
+
+    def uploads(self) -> list[tuple[str, object]]:
+        """(component, file) for every file chosen, in the order of the components."""
+        return [
+            (code, upload)
+            for code, _ in self.components
+            for upload in self.cleaned_data.get(f"files_{code}", [])
+        ]
 
 
 class PerformanceSubmitForm(forms.Form):

@@ -303,6 +303,14 @@ def evidence_storage():
     return storages["evidence"]
 
 
+class EvidenceFileManager(models.Manager):
+    """Evidence that counts: a file removed before submission is kept, but no longer counts."""
+
+    def get_queryset(self):
+        removed = EvidenceRemoval.objects.filter(evidence=models.OuterRef("pk"))
+        return super().get_queryset().exclude(models.Exists(removed))
+
+
 class EvidenceFile(models.Model):
     """A file supporting an audit, stored under a random name outside the web root."""
 
@@ -318,8 +326,13 @@ class EvidenceFile(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    with_removed = models.Manager()
+    objects = EvidenceFileManager()  # without the removed ones; audit.evidence uses it too
+
     class Meta:
         ordering = ["component", "uploaded_at", "id"]
+        default_manager_name = "objects"
+        base_manager_name = "with_removed"
         triggers = [
             pgtrigger.Protect(
                 name="evidence_append_only", operation=pgtrigger.Update | pgtrigger.Delete
@@ -328,6 +341,29 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_component_display()})"
+
+
+class EvidenceRemoval(models.Model):
+    """A file uploaded by mistake, taken out before the audit was submitted: who, when, why.
+    The file and this record stay; the file no longer counts as evidence."""
+
+    evidence = models.OneToOneField(EvidenceFile, on_delete=models.PROTECT, related_name="removal")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["removed_at", "id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="evidence_removal_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} removed by {self.removed_by_id}"
 
 
 class EvidenceScanQuerySet(models.QuerySet):

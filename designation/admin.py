@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from designation.labels import country_name
 from designation.models import (
     CspEnrollment,
     Designation,
@@ -47,7 +48,7 @@ class SupportContractInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["legal_name", "partner_id", "country", "in_good_standing"]
+    list_display = ["legal_name", "partner_id", "country_display", "in_good_standing"]
     search_fields = ["legal_name", "partner_id"]
     list_filter = ["country", "in_good_standing"]
     inlines = [
@@ -57,6 +58,10 @@ class OrganizationAdmin(admin.ModelAdmin):
         CspInline,
         SupportContractInline,
     ]
+
+    @admin.display(description="Country", ordering="country")
+    def country_display(self, organization: Organization) -> str:
+        return country_name(organization.country)
 
 
 @admin.register(ProgramRules)

@@ -1,6 +1,7 @@
 """Forms partner admins use to keep their facts current and to apply; reviewers' decisions."""
 
 from django import forms
+from django_countries import countries
 
 from designation.models import (
     CspEnrollment,
@@ -11,16 +12,22 @@ from designation.models import (
 )
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.rules import SolutionArea
+from portal.widgets import IsoDateInput as DateInput
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class CountryField(forms.ChoiceField):
+    """A country chosen by its name; the ISO code is stored (`fr` is taken as `FR`)."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        super().__init__(choices=lambda: [("", "Choose a country…"), *countries], **kwargs)
+
+    def to_python(self, value) -> str:
+        return super().to_python(value).strip().upper()
 
 
 class AccountFactsForm(forms.ModelForm):
+    country = CountryField(label="Country")
+
     class Meta:
         model = Organization
         fields = [

@@ -27,7 +27,7 @@ from designation.models import (
     Organization,
     ProgramRules,
 )
-from journey import charts
+from journey import charts, waiting
 from journey import rules as dashboard_rules
 from metrics import rules as metric_rules
 from metrics.selectors import CaseRateFigures, TrendPoint, monthly_trend
@@ -198,6 +198,7 @@ def dashboard_for(
         rows=rows,
         renewal=renewal,
     )
+    actions = waiting.with_who_acts(actions, enrollment=enrollment, rows=rows, viewer=viewer, on=on)
     return Dashboard(
         organization=organization,
         on=on,

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from assessments import evidence_views
 from journey.views import audits, enrollments, overview
 
 urlpatterns = [
@@ -40,5 +41,8 @@ urlpatterns = [
     path("audits/<int:audit_id>/determine/", audits.audit_determine, name="audit-determine-form"),
     path(
         "evidence/<int:evidence_id>/download/", audits.evidence_download, name="evidence-download"
+    ),
+    path(
+        "evidence/<int:evidence_id>/remove/", evidence_views.evidence_remove, name="evidence-remove"
     ),
 ]

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from metrics.import_changes import ImportChanges, window_rate
 from metrics.importsql import KINDS, STAGE, ImportKind
 from metrics.models import ImportRecord
 
@@ -50,6 +51,7 @@ class ImportOutcome:
     detail: str = ""
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
+    changes: dict = field(default_factory=dict)  # per month, and the case rate before and after
 
     def as_response(self) -> dict:
         """The API's answer: counts (200) or detail, errors and their total (400)."""
@@ -153,24 +155,27 @@ def _validate(cursor, kind: ImportKind, today: date) -> None:
         )
 
 
-def _save(cursor, kind: ImportKind, organization_id: int, today: date) -> tuple[int, int]:
-    """Write every staged row and recompute the rollups; (created, updated). Rejects bad files."""
+def _save(cursor, kind: ImportKind, organization_id: int, today: date) -> ImportChanges:
+    """Write every staged row and recompute the rollups; what changed. Rejects bad files."""
     params = {"org": organization_id, "today": today}
     with transaction.atomic():
         # One import per organisation at a time: the rollups are recomputed from its rows.
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, organization_id % 2**31]
         )
+        rate_before = window_rate(cursor, organization_id, today)
         try:
             with transaction.atomic():
                 cursor.execute(kind.upsert_sql, params)
-                created, updated = cursor.fetchone()
+                written = cursor.fetchall()
         except DatabaseError:
             _validate(cursor, kind, today)  # names every bad cell and raises ImportRejected
             raise  # no rule explains the failure: a fault, not the file's
-        if created or updated:
+        changes = ImportChanges.of(written, today, rate_before)
+        if changes.created or changes.updated:
             cursor.execute(kind.rollup_sql, params)
-    return created, updated
+        changes.case_rate_after = window_rate(cursor, organization_id, today)
+    return changes
 
 
 def _progress(record: ImportRecord | None, status: str, progress: int, **fields) -> None:
@@ -217,7 +222,8 @@ def run_import(
                         "The file has a header row but no data rows: nothing to import.", []
                     )
                 _progress(record, ImportRecord.Status.SAVING, 40, rows=rows)
-                created, updated = _save(cursor, spec, organization_id, today)
+                changes = _save(cursor, spec, organization_id, today)
+                created, updated = changes.created, changes.updated
             finally:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     except ImportRejected as exc:
@@ -238,6 +244,7 @@ def run_import(
             detail=f"{rows} row{'s' if rows != 1 else ''} imported: {created} new, "
             f"{updated} changed, "
             f"{rows - created - updated} unchanged.",
+            changes=changes.as_dict(),
         )
     _finish(record, outcome)
     return outcome
@@ -258,5 +265,6 @@ def _finish(record: ImportRecord | None, outcome: ImportOutcome) -> None:
         error_count=outcome.error_count,
         errors=outcome.errors,
         detail=outcome.detail[:500],
+        changes=outcome.changes,
         finished_at=timezone.now(),
     )

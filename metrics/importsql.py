@@ -52,7 +52,7 @@ class ImportKind:
     normalised: str  # SELECT list naming each column's trimmed, empty-as-NULL value
     checks: tuple[tuple[str, str], ...]  # (column, CASE ... THEN message END)
     key: tuple[str, ...]
-    upsert_sql: str  # counts (created, updated); fails on any bad row
+    upsert_sql: str  # (month, rows, created, updated) per month of the file; fails on a bad row
     rollup_sql: str  # the organisation's rollup columns this kind feeds, recomputed
 
     @property
@@ -89,6 +89,17 @@ class ImportKind:
             FROM bad ORDER BY row_no, position LIMIT %(limit)s
         """  # noqa: S608 (built from constants; values are parameters)
 
+
+# The upsert's answer: for each month of the file, its rows and how many were new or changed.
+_PER_MONTH = """
+        SELECT staged.month, staged.rows, coalesce(written.created, 0), coalesce(written.updated, 0)
+        FROM staged LEFT JOIN (
+            SELECT month, count(*) FILTER (WHERE inserted) AS created,
+                   count(*) FILTER (WHERE NOT inserted) AS updated
+            FROM upserted GROUP BY month
+        ) AS written USING (month)
+        ORDER BY staged.month
+"""
 
 _CASE_VALUES = """
     NULLIF(btrim(case_id), '') AS case_id,
@@ -170,10 +181,13 @@ CASES = ImportKind(
             WHERE (c.opened_on, c.program, c.customer_tenant_id, c.severity, c.title)
                 IS DISTINCT FROM (EXCLUDED.opened_on, EXCLUDED.program,
                 EXCLUDED.customer_tenant_id, EXCLUDED.severity, EXCLUDED.title)
-            RETURNING (xmax = 0) AS inserted
+            RETURNING (xmax = 0) AS inserted, date_trunc('month', c.opened_on)::date AS month
+        ),
+        staged AS (
+            SELECT date_trunc('month', btrim(opened_on)::date)::date AS month, count(*) AS rows
+            FROM {STAGE} GROUP BY 1
         )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
-        FROM upserted
+        {_PER_MONTH}
     """,  # noqa: S608 (built from constants; values are parameters)
     # Every month of the organisation, so a case moved to another month leaves its old one.
     rollup_sql="""
@@ -253,10 +267,13 @@ REVENUE = ImportKind(
             ON CONFLICT (organization_id, billing_month, source) DO UPDATE
                 SET amount_usd = EXCLUDED.amount_usd
             WHERE r.amount_usd IS DISTINCT FROM EXCLUDED.amount_usd
-            RETURNING (xmax = 0) AS inserted
+            RETURNING (xmax = 0) AS inserted, r.billing_month AS month
+        ),
+        staged AS (
+            SELECT (btrim(billing_month) || '-01')::date AS month, count(*) AS rows
+            FROM {STAGE} GROUP BY 1
         )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
-        FROM upserted
+        {_PER_MONTH}
     """,  # noqa: S608 (built from constants; values are parameters)
     rollup_sql="""
         WITH summed AS (

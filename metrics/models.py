@@ -176,6 +176,11 @@ class ImportRecord(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     detail = models.CharField(max_length=500, blank=True)
     errors = models.JSONField(default=list, blank=True, help_text="The first errors found.")
+    changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Rows new, changed and unchanged per month; the case rate before and after.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,7 +4,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -21,12 +20,25 @@ from portal.dates import day_from_query
 @login_required
 @require_GET
 def metrics_overview(request: HttpRequest, organization_id: int) -> HttpResponse:
-    """The TTM case rate against the target, the 24-month trend, imports."""
+    """The imports first (partner admins), then the TTM case rate, the trend, past imports."""
     organization = selectors.organization_for(request.user, organization_id)
+    return _overview(request, organization)
+
+
+def _overview(request: HttpRequest, organization, *, refused=None, status: int = 200):
+    """The Metrics page; `refused` is an import form sent back with its errors."""
     as_of = day_from_query(request, "as_of")
     can_import = request.user.has_perm("designation.change_organization_facts", organization)
     page = Paginator(selectors.recent_imports(organization), 10).get_page(request.GET.get("page"))
     trend = selectors.monthly_trend(organization, 24, as_of=as_of)
+    forms = [
+        (
+            kind,
+            KINDS[kind],
+            refused if refused and refused.prefix == kind else ImportForm(prefix=kind),
+        )
+        for kind in KINDS
+    ]
     return render(
         request,
         "metrics/metrics_overview.html",
@@ -38,10 +50,9 @@ def metrics_overview(request: HttpRequest, organization_id: int) -> HttpResponse
             "trend": trend[::-1],
             "can_import": can_import,
             "page": page,
-            "import_forms": [(kind, KINDS[kind], ImportForm(prefix=kind)) for kind in KINDS]
-            if can_import
-            else [],
+            "import_forms": forms if can_import else [],
         },
+        status=status,
     )
 
 
@@ -66,8 +77,9 @@ def metrics_import(request: HttpRequest, organization_id: int, kind: str) -> Htt
     services.check_can_import(request.user, organization)
     form = ImportForm(request.POST, request.FILES, prefix=kind)
     if not form.is_valid():
-        messages.error(request, f"Choose a {KINDS[kind].file_name} file to import.")
-        return redirect("metrics-overview", organization_id=organization.pk)
+        # No file arrived (a file that did, even an empty one, is imported and its outcome
+        # recorded): the form comes back with the reason next to its field.
+        return _overview(request, organization, refused=form, status=400)
     upload = form.cleaned_data["file"]
     today = timezone.localdate()
     if tasks.run_import.app.conf.task_always_eager:

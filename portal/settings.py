@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, so that templates/django/forms/ can override them
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -118,6 +119,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/django/forms/ restyles every form's widgets.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database: DATABASE_URL, or the embedded PostgreSQL -------------------------------------
 if env.str("DATABASE_URL", default=""):
@@ -196,7 +200,12 @@ USE_TZ = True
 DATE_FORMAT = "Y-m-d"
 DATETIME_FORMAT = "Y-m-d H:i"
 SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 DATE_INPUT_FORMATS = ["%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+# Localisation is always on, and the en-gb locale's formats ("1 Jan 2025") win over the settings
+# above: portal/formats/ gives every language the ISO ones (pages, forms and Django admin).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "static/"

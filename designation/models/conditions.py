@@ -38,7 +38,8 @@ form_complete = Condition(
 
 def _prerequisites_unmet(enrollment) -> str:
     return f"Prerequisites not met on {enrollment.prerequisites_checked_on}: " + "; ".join(
-        f"{p['code']}: {p['detail']} Next action: {p['next_action']}"
+        f"{p.get('title') or p['code'].replace('_', ' ')}: {p['detail']} "
+        f"Next action: {p['next_action']}"
         for p in enrollment.prerequisite_snapshot
         if not p["met"]
     )

@@ -205,7 +205,13 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
         """Keep what the prerequisites were on the day submit checked them."""
         self.prerequisites_checked_on = on
         self.prerequisite_snapshot = [
-            {"code": p.code, "met": p.met, "detail": p.detail, "next_action": p.next_action}
+            {
+                "code": p.code,
+                "title": p.title,
+                "met": p.met,
+                "detail": p.detail,
+                "next_action": p.next_action,
+            }
             for p in prerequisites
         ]
 

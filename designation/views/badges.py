@@ -137,7 +137,12 @@ def badge_letter(request: HttpRequest, organization_id: int) -> HttpResponse:
 
 def verify_page(request: HttpRequest, credential_id: str) -> HttpResponse:
     """Public: anyone can check a badge's credential id."""
-    designation = selectors.designation_by_credential(credential_id)
+    try:
+        designation = selectors.designation_by_credential(credential_id)
+    except Http404:
+        # The public's own not-found page, in every mode: DEBUG's technical 404 and the signed-in
+        # 404 ("Go to your overview") mean nothing to a visitor who followed a badge link.
+        return render(request, "public_404.html", {"credential_id": credential_id}, status=404)
     return render(
         request,
         "designation/verify.html",

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from designation import selectors
+from designation.labels import country_name
 from designation.rules import SolutionArea, SupportPlan
 
 DIRECTORY_PAGE_SIZE = 24
@@ -28,7 +29,8 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country"), *[(c, c) for c in countries]]
+        named = sorted((country_name(c), c) for c in countries)
+        self.fields["country"].choices = [("", "Any country"), *[(c, n) for n, c in named]]
 
 
 @require_GET

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments import evidence_services, selectors, services
 from assessments import rules as audit_rules
-from assessments import selectors, services
 from assessments.forms import (
     CapabilitySubmitForm,
     CsatSubmitForm,
@@ -179,11 +179,8 @@ def audit_evidence(request: HttpRequest, audit_id: int) -> HttpResponse:
         audit_id,
         permission="assessments.upload_evidence",
         form_for=lambda audit: EvidenceForm(request.POST, request.FILES, kind=audit.kind),
-        act=lambda form: services.evidence_upload(
-            audit_id=audit_id,
-            by=request.user,
-            upload=form.cleaned_data["file"],
-            component=form.cleaned_data["component"],
+        act=lambda form: evidence_services.evidence_upload_many(
+            audit_id=audit_id, by=request.user, uploads=form.uploads()
         ),
         done="Evidence uploaded.",
         form_name="evidence_form",

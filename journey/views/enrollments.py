@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import selectors as audit_selectors
 from assessments.models import KIND_OF_STEP, AuditRecord, charged, next_attempt_kind
-from designation import selectors, transitions
+from designation import labels, selectors, transitions
 from designation.forms import NoteForm, OptionalReasonForm, PreEnrollmentForm, ReasonForm
 from designation.models import Enrollment
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
@@ -201,7 +201,7 @@ def enrollment_transition(request: HttpRequest, enrollment_id: int, name: str) -
             _refusal(request, exc)
             status = exc.status
         else:
-            messages.success(request, f"Done: {action.title.lower()}.")
+            messages.success(request, labels.done_message(name, action.title))
             return redirect("enrollment-page", enrollment_id=enrollment.pk)
     elif request.method == "POST":
         status = 400

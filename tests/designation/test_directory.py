@@ -70,7 +70,7 @@ def test_directory_filter_fields_have_labels_and_countries_come_from_the_listing
     html = directory(client)
     for field in ("q", "area", "country", "plan"):
         assert f'<label for="id_{field}">' in html
-    assert '<option value="FR">FR</option>' in html
+    assert '<option value="FR">France</option>' in html
 
 
 def test_directory_is_paginated_with_its_filters_kept(client):

@@ -68,12 +68,13 @@ def claim(auditor, base_url: str, kind_label: str):
     expect(auditor.get_by_text("Claimed: the audit is assigned to you.")).to_be_visible()
 
 
-def upload(auditor, path: Path, component: str | None = None):
-    form = auditor.locator("form", has=auditor.get_by_role("button", name="Upload"))
-    if component:
-        form.get_by_label("Component").select_option(component)
-    form.get_by_label("File").set_input_files(str(path))
-    form.get_by_role("button", name="Upload").click()
+def upload(auditor, files: dict[str, Path]):
+    """Choose files beside each component (by its label), then upload them in one submit."""
+    form = auditor.locator("#evidence-form")
+    for label, path in files.items():
+        form.get_by_label(label, exact=True).set_input_files(str(path))
+    expect(form.locator(".file-list li")).to_have_count(len(files))  # listed before sending
+    form.get_by_role("button", name="Upload", exact=True).click()
     expect(auditor.get_by_text("Evidence uploaded.")).to_be_visible()
 
 
@@ -111,7 +112,7 @@ def test_the_whole_journey_in_the_browser(page, browser, live_server, demo, tmp_
     screenshot("reviewer-queue", reviewer)
     row.get_by_role("link", name="Approve").click()
     reviewer.get_by_role("button", name="Approve").click()
-    expect(reviewer.get_by_text("Done: approve eligibility.")).to_be_visible()
+    expect(reviewer.get_by_text("Eligibility approved: the partner can now start")).to_be_visible()
 
     # 3. Contoso loads cases.csv and revenue.csv, then starts the performance assessment.
     page.goto(contoso_home)
@@ -147,7 +148,7 @@ def test_the_whole_journey_in_the_browser(page, browser, live_server, demo, tmp_
 
     # 6. The auditor records the CSAT result, with the survey report as evidence.
     claim(auditor, base, "customer success survey (csat)")
-    upload(auditor, pdf)
+    upload(auditor, {"Supporting document": pdf})
     auditor.get_by_label("Accepted", exact=True).check()
     auditor.get_by_label("Final CSAT score").fill("4.6")
     auditor.get_by_role("button", name="Submit", exact=True).click()
@@ -155,8 +156,13 @@ def test_the_whole_journey_in_the_browser(page, browser, live_server, demo, tmp_
 
     # 7. ... and the capability assessment, with evidence for every component.
     claim(auditor, base, "capability assessment")
-    for index, (code, _label) in enumerate(audit_rules.CAPABILITY_COMPONENTS):
-        upload(auditor, png if index % 2 else pdf, component=code)
+    upload(
+        auditor,
+        {
+            label: png if index % 2 else pdf
+            for index, (_code, label) in enumerate(audit_rules.CAPABILITY_COMPONENTS)
+        },
+    )
     expect(auditor.get_by_text("Evidence still missing")).to_have_count(0)
     screenshot("audit-form", auditor)
     for dimension in ("Support function", "Support staff skills", "Support performance metrics"):

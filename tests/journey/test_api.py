@@ -191,7 +191,9 @@ def test_submit_with_an_unmet_prerequisite_answers_400_with_the_reason(
     enrollment = enrollment_at("draft", organization=org, submitted_on=None)
     response = transition(as_user(api_client, partner_admin), enrollment.pk, "submit")
     assert response.status_code == 400
-    assert "csp: Indirect resellers are not eligible" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "CSP Direct Bill or Distributor: Indirect resellers are not eligible" in detail
+    assert "csp:" not in detail
 
 
 def test_verification_of_an_unknown_credential_is_404(api_client):

@@ -19,7 +19,7 @@ from tests.designation.factories import TODAY, enrollment_at, rollups
 pytestmark = pytest.mark.django_db
 
 # Session, user, two-factor-free partner: the layout's own queries plus the dashboard's.
-DASHBOARD_QUERIES = 20
+DASHBOARD_QUERIES = 21  # 20, plus the viewer's role for who acts next (journey/waiting.py)
 
 
 def overview(client, org, **query):
@@ -67,7 +67,8 @@ def test_dashboard_shows_progress_with_dates_and_the_required_actions(
     assert "Enrollment timeline" not in html  # partners follow it on the enrollment page
     client.force_login(reviewer)
     html = overview(client, org)
-    assert "Enrollment timeline" in html and "approve_eligibility" in html
+    assert "Enrollment timeline" in html and "Eligibility approved" in html
+    assert "approve_eligibility" not in html
 
 
 def test_dashboard_lists_missing_evidence_as_an_action(client, today, org, partner_admin):

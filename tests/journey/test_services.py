@@ -53,7 +53,7 @@ def test_submit_refused_when_support_plan_expired_names_the_prerequisite(org, pa
     org.support_contracts.update(ends_on=date(2026, 11, 1))
     with pytest.raises(ConditionFailed) as refused:
         services.enrollment_submit(enrollment_id=enrollment.pk, by=partner_admin, on=TODAY)
-    assert "support_plan: Your support plan ended on 2026-11-01." in refused.value.message
+    assert "Partner support plan: Your support plan ended on 2026-11-01." in refused.value.message
     assert "Next action: Subscribe to a support plan" in refused.value.message
     assert unchanged(enrollment, "draft", 1)
     assert Enrollment.objects.get(pk=enrollment.pk).prerequisites_checked_on is None

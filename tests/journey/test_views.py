@@ -64,7 +64,7 @@ def test_apply_form_shows_errors_next_to_the_field_and_unmet_prerequisites(
         "attested": "on",
     }
     html = client.post(reverse("enrollment-apply", args=[org.pk]), form).content.decode()
-    assert "Prerequisites not met on 2026-11-21: support_plan" in html
+    assert "Prerequisites not met on 2026-11-21: Partner support plan" in html
     assert Enrollment.objects.get(organization=org).state == "draft"
 
 
@@ -146,13 +146,13 @@ def test_partner_uploads_evidence_from_the_audit_page(client, today, partner_adm
     client.force_login(partner_admin)
     response = client.post(
         reverse("audit-evidence-form", args=[capability.pk]),
-        {"component": "case_management", "file": SimpleUploadedFile("cases.pdf", PDF_BYTES)},
+        {"files_case_management": SimpleUploadedFile("cases.pdf", PDF_BYTES)},
     )
     assert response.status_code == 302
     assert EvidenceFile.objects.get().component == "case_management"
     html = client.post(
         reverse("audit-evidence-form", args=[capability.pk]),
-        {"component": "case_management", "file": SimpleUploadedFile("x.pdf", b"<html></html>")},
+        {"files_case_management": SimpleUploadedFile("x.pdf", b"<html></html>")},
     ).content.decode()
     assert "This file is HTML" in html
 

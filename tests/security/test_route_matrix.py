@@ -98,6 +98,7 @@ MATRIX = {
     "audit-submit-form": ("POST", LOGIN, 404, 403, 404),
     "audit-determine-form": ("POST", LOGIN, 404, 403, 404),
     "evidence-download": ("GET", LOGIN, 404, 200, 404),
+    "evidence-remove": ("POST", LOGIN, 404, 403, 404),
     # --- API
     "api-root": ("GET", 401, 200, 200, 200),
     "organization-list": ("GET", 401, 200, 200, 200),
