@@ -8,7 +8,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from metrics import selectors, services
@@ -18,6 +17,7 @@ from metrics.serializers import (
     ImportErrorsSerializer,
     ImportUploadSerializer,
 )
+from portal.api import ClientScopedRateThrottle
 from portal.dates import day_of_query, day_parameter
 
 ORGANIZATION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Organisation.")
@@ -48,7 +48,7 @@ class _ImportView(APIView):
 
     kind = ""
     parser_classes = [MultiPartParser, FormParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "imports"
 
     def post(self, request: Request, id: int) -> Response:

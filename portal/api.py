@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.clientip import client_ip
 from portal.errors import JourneyError
 from portal.roles import requires_two_factor
 
@@ -117,11 +118,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return page_server_error(request)
 
 
+class ClientScopedRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle, keyed (for anonymous callers) on the one client address."""
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
 class ThrottledObtainAuthToken(ObtainAuthToken):
     """`POST username, password` answers `{"token": ...}`; rate-limited per client address."""
 
     serializer_class = TokenRequestSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
 
 

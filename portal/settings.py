@@ -148,7 +148,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=_read("LOGIN_LOCKOUT_MINUTES", env.int, default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.api.lockout_response"
-AXES_IPWARE_PROXY_COUNT = _read("PROXY_COUNT", env.int, default=0 if DEBUG else 1)
+# Reverse proxies in front of gunicorn: the one setting behind every client address (lockouts,
+# throttles, logs), all read through portal.clientip.client_ip.
+PROXY_COUNT = _read("PROXY_COUNT", env.int, default=0 if DEBUG else 1)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT is malformed: give the number of proxies, 0 or more.")
+# django-ipware counts proxies differently (it expects each proxy's own address in the header):
+# axes asks portal.clientip instead, so that it agrees with the throttles.
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+# User names are bounded (150 characters) before a failed sign-in is stored.
+AXES_USERNAME_CALLABLE = "portal.clientip.attempted_username"
 AXES_VERBOSE = False
 # Two-factor (TOTP) sign-in for Microsoft reviewers, ISSI auditors and program admins.
 OTP_TOTP_ISSUER = "Support Services designation portal"
@@ -270,6 +279,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's own client address (for any throttle that asks it) agrees with portal.clientip.
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("THROTTLE_TOKEN_RATE", default="10/minute"),
         "imports": env.str("THROTTLE_IMPORT_RATE", default="30/hour"),
