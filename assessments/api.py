@@ -17,7 +17,7 @@ from assessments.serializers import (
     EvidenceFileSerializer,
     EvidenceUploadSerializer,
 )
-from portal.api import ERRORS, JourneyErrorsMixin
+from portal.api import ERRORS, ID_REGEX, JourneyErrorsMixin
 
 
 class AuditViewSet(
@@ -31,6 +31,7 @@ class AuditViewSet(
 
     serializer_class = AuditRecordSerializer
     filterset_fields = ["kind", "status", "enrollment", "auditor"]
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return selectors.audits_for(self.request.user)

@@ -104,7 +104,15 @@ class AuditSubmitSerializer(serializers.Serializer):
     """What the assigned auditor records; the fields depend on the audit's kind."""
 
     validated_case_volume = serializers.IntegerField(
-        required=False, min_value=0, help_text="Performance: the case volume ISSI validated."
+        required=False,
+        min_value=0,
+        max_value=audit_rules.CASE_VOLUME_HIGHEST,
+        error_messages={
+            "min_value": audit_rules.CASE_VOLUME_RANGE,
+            "max_value": audit_rules.CASE_VOLUME_RANGE,
+            "max_string_length": audit_rules.CASE_VOLUME_RANGE,
+        },
+        help_text="Performance: the case volume ISSI validated.",
     )
     excluded_cases = ExcludedCaseInputSerializer(
         many=True, required=False, help_text="Performance: cases excluded, each with a reason."

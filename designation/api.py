@@ -24,7 +24,7 @@ from designation.serializers import (
     TransitionInputSerializer,
     VerificationSerializer,
 )
-from portal.api import ERRORS, ErrorSerializer, JourneyErrorsMixin  # noqa: F401
+from portal.api import ERRORS, ID_REGEX, ErrorSerializer, JourneyErrorsMixin  # noqa: F401
 from portal.dates import day_of_query, day_parameter
 
 
@@ -33,6 +33,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrganizationSerializer
     filterset_fields = ["country", "partner_id"]
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return selectors.organizations_for(self.request.user).prefetch_related("locations")
@@ -68,6 +69,7 @@ class EnrollmentViewSet(
     """Enrollments of the organisations the caller may see; another organisation's answer 404."""
 
     filterset_fields = ["state", "kind", "organization"]
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         if self.action == "retrieve":

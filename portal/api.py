@@ -8,12 +8,17 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.clientip import client_ip
 from portal.errors import JourneyError
 from portal.roles import requires_two_factor
+
+# Ids in API paths: digits that fit a bigint. Anything else answers 404 at the router, before a
+# view turns it into a number or the database compares it.
+ID_REGEX = r"[0-9]{1,18}"
 
 
 class Pagination(PageNumberPagination):
@@ -65,8 +70,17 @@ def exception_handler(exc, context):
 class TokenRequestSerializer(AuthTokenSerializer):
     """Username and password; staff roles also give the code from their authenticator app."""
 
+    # Bounded before anything (django-axes, the password hasher) sees them.
+    username = serializers.CharField(label="Username", write_only=True, max_length=150)
+    password = serializers.CharField(
+        label="Password",
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+        max_length=1024,
+    )
     otp_token = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, label="Two-factor code"
+        required=False, allow_blank=True, write_only=True, label="Two-factor code", max_length=16
     )
 
     def validate(self, attrs):
@@ -129,6 +143,7 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
     """`POST username, password` answers `{"token": ...}`; rate-limited per client address."""
 
     serializer_class = TokenRequestSerializer
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names its own
     throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
 
