@@ -4,17 +4,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.clientip import client_ip
 from portal.errors import JourneyError
-from portal.roles import requires_two_factor
 
 # Ids in API paths: digits that fit a bigint. Anything else answers 404 at the router, before a
 # view turns it into a number or the database compares it.
@@ -67,48 +63,6 @@ def exception_handler(exc, context):
     return response
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
-    """Username and password; staff roles also give the code from their authenticator app."""
-
-    # Bounded before anything (django-axes, the password hasher) sees them.
-    username = serializers.CharField(label="Username", write_only=True, max_length=150)
-    password = serializers.CharField(
-        label="Password",
-        style={"input_type": "password"},
-        trim_whitespace=False,
-        write_only=True,
-        max_length=1024,
-    )
-    otp_token = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, label="Two-factor code", max_length=16
-    )
-
-    def validate(self, attrs):
-        from django.contrib.auth import authenticate
-        from django_otp import match_token
-
-        request = self.context["request"]
-        # The plain HttpRequest, so that django-axes sees (and can lock) this sign-in too.
-        user = authenticate(
-            request=getattr(request, "_request", request),
-            username=attrs.get("username"),
-            password=attrs.get("password"),
-        )
-        if user is None:
-            raise serializers.ValidationError(
-                "Unable to log in with provided credentials.", code="authorization"
-            )
-        code = attrs.get("otp_token", "")
-        if requires_two_factor(user) and (not code or match_token(user, code) is None):
-            raise serializers.ValidationError(
-                "Reviewers, auditors and program admins must send `otp_token`, the current "
-                "six-digit code from their authenticator app.",
-                code="authorization",
-            )
-        attrs["user"] = user
-        return attrs
-
-
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     """404: JSON under /api/, the portal's page elsewhere."""
     if request.path.startswith("/api/"):
@@ -137,15 +91,6 @@ class ClientScopedRateThrottle(ScopedRateThrottle):
 
     def get_ident(self, request) -> str:
         return client_ip(request)
-
-
-class ThrottledObtainAuthToken(ObtainAuthToken):
-    """`POST username, password` answers `{"token": ...}`; rate-limited per client address."""
-
-    serializer_class = TokenRequestSerializer
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names its own
-    throttle_classes = [ClientScopedRateThrottle]
-    throttle_scope = "token"
 
 
 def lockout_response(

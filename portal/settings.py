@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "csp",
     "django_otp",
@@ -162,6 +162,8 @@ AXES_USERNAME_CALLABLE = "portal.clientip.attempted_username"
 AXES_VERBOSE = False
 # Two-factor (TOTP) sign-in for Microsoft reviewers, ISSI auditors and program admins.
 OTP_TOTP_ISSUER = "Support Services designation portal"
+# Authenticator secrets are never shown in Django admin (see portal/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -272,7 +274,7 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous caller gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -293,6 +295,11 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+}
+# API tokens: only a SHA-512 hash is stored (django-rest-knox); each expires.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=_read("API_TOKEN_TTL_DAYS", env.int, default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Support Services designation portal API",

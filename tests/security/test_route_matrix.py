@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
+from knox.models import AuthToken
 
 from assessments import services as audit_services
 from designation.models import Designation
@@ -36,6 +37,8 @@ MATRIX = {
     "api-schema": ("GET", 200, 200, 200, 200),
     "api-docs": ("GET", 200, 200, 200, 200),
     "api-token": ("POST", 400, 400, 400, 400),
+    "api-token-list": ("GET", 401, 200, 200, 200),  # each caller's own tokens
+    "api-token-detail": ("DELETE", 401, 404, 404, 404),  # the partner admin's token
     "api-verify": ("GET", 200, 200, 200, 200),
     # --- organisation pages
     "organization-index": ("GET", LOGIN, 200, 200, 200),
@@ -131,6 +134,7 @@ def world(settings, tmp_path):
         anniversary_on=date(2027, 1, 10),
     )
     record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
+    token, _secret = AuthToken.objects.create(user=admin)
     other = factories.MembershipFactory(role="admin").user
     callers = {
         "anonymous": None,
@@ -148,12 +152,21 @@ def world(settings, tmp_path):
         "kind": "support-contracts",
         "name": "withdraw",
     }
-    return {"callers": callers, "values": values, "org": org, "audit": audit, "record": record}
+    return {
+        "callers": callers,
+        "values": values,
+        "org": org,
+        "audit": audit,
+        "record": record,
+        "token": token,
+    }
 
 
 def url_for(name: str, pattern: str, world) -> str:
     values = dict(world["values"])
-    if name.startswith("metrics-import"):
+    if name == "api-token-detail":
+        values["id"] = world["token"].token_key
+    elif name.startswith("metrics-import"):
         values["kind"] = "cases"
         values["pk"] = world["record"].pk
     elif name.startswith("fact-"):
@@ -197,3 +210,4 @@ def test_route_answers_each_outsider_as_expected(name, world):
     assert (audit.status, audit.evidence.count()) == ("claimed", 1)
     assert audit.enrollment.state == "capability"
     assert world["org"].support_contracts.count() == 1
+    assert AuthToken.objects.filter(pk=world["token"].pk).exists()
