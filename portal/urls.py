@@ -25,6 +25,7 @@ api_v1 = [
     path("", include(router.urls)),
 ]
 
+handler400 = "portal.api.bad_request"
 handler404 = "portal.api.not_found"
 handler500 = "portal.api.server_error"
 
