@@ -38,6 +38,12 @@ class AuditRecordSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(
         source="enrollment.organization.legal_name", read_only=True
     )
+    organization_partner_id = serializers.CharField(
+        source="enrollment.organization.partner_id", read_only=True
+    )
+    organization_country = serializers.CharField(
+        source="enrollment.organization.country", read_only=True
+    )
     auditor = serializers.CharField(source="auditor.username", read_only=True, allow_null=True)
     excluded_cases = ExcludedCaseSerializer(many=True, read_only=True)
     evidence = EvidenceFileSerializer(many=True, read_only=True)
@@ -50,6 +56,8 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             "enrollment",
             "organization",
             "organization_name",
+            "organization_partner_id",
+            "organization_country",
             "kind",
             "attempt",
             "status",
@@ -83,6 +91,12 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             "evidence",
             "missing_components",
         ]
+
+    def to_representation(self, audit):
+        data = super().to_representation(audit)
+        if self.context.get("hide_reviewer_reasons"):
+            data["override_reason"] = ""  # the reviewer's reason is not the auditor's to read
+        return data
 
     def get_missing_components(self, audit) -> list[str]:
         return audit_rules.missing_components(
