@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied as NotAllowed
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,8 +57,14 @@ class _ImportView(APIView):
             services.check_can_import(request.user, organization)
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
+        try:
+            upload = ImportUploadSerializer(data=request.data)
+            valid = upload.is_valid()
+        except ParseError as exc:  # an upload over the limit, or a body that is not multipart
+            return _not_imported(str(exc.detail), [str(exc.detail)])
+        if not valid:
+            problems = [str(message) for message in upload.errors.get("file", upload.errors)]
+            return _not_imported("Send the CSV file as the multipart field `file`.", problems)
         file = upload.validated_data["file"]
         _, outcome = services.import_file(
             organization=organization,
@@ -71,6 +77,13 @@ class _ImportView(APIView):
         )
         answer = status.HTTP_200_OK if outcome.ok else status.HTTP_400_BAD_REQUEST
         return Response(outcome.as_response(), status=answer)
+
+
+def _not_imported(detail: str, problems: list[str]) -> Response:
+    """A 400 in the import answer's own shape (the schema promises `errors` by row)."""
+    errors = [{"row": None, "column": "file", "message": problem} for problem in problems]
+    body = {"detail": detail, "errors": errors, "error_count": len(errors)}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 _IMPORT_RESPONSES = {

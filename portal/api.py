@@ -25,6 +25,35 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request) -> int:
+        """The caller's page size, capped; one that is not a whole number from 1 is a 400 (DRF
+        would quietly use the default)."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1 or len(raw) > 9:
+            raise serializers.ValidationError(
+                {
+                    "page_size": [
+                        f"Give a whole number from 1 (at most {self.max_page_size} a page)."
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 999_999_999}
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
+
 
 class ErrorSerializer(serializers.Serializer):
     """Every refusal: a message a person can act on, and the field it concerns when there is one."""
@@ -140,6 +169,18 @@ ERROR_RESPONSES = {
 }
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
+
+
+def _integer_ids(operation: dict) -> None:
+    """A path id the router takes as ID_REGEX is, to a client, an integer (not a patterned
+    string): say so, with the range the router accepts."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "path" and schema.get("pattern") == f"^{ID_REGEX}$":
+            parameter["schema"] = dict(ID_SCHEMA)
+
+
 def document_error_responses(result, generator, request, public):
     """Every operation documents the JSON errors it can answer (a `detail` message at least)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -155,6 +196,7 @@ def document_error_responses(result, generator, request, public):
     reference = {"$ref": "#/components/schemas/ApiError"}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
+            _integer_ids(operation)
             responses = operation.setdefault("responses", {})
             public_endpoint = not operation.get("security") or {} in operation["security"]
             for code, description in ERROR_RESPONSES.items():

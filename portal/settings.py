@@ -300,7 +300,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.filters.FilterBackend"],
     # DRF's own client address (for any throttle that asks it) agrees with portal.clientip.
     "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {

@@ -154,3 +154,31 @@ def test_an_id_too_large_for_the_database_is_not_found(world, url):
     client = PortalClient()
     client.force_login(world["reviewer"])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("size", ["abc", "0", "-3", "1.5", "", "9" * 30])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_a_400(api_client, world, size):
+    api_client.force_authenticate(world["reviewer"])
+    response = api_client.get(reverse("organization-list"), {"page_size": size})
+    assert response.status_code == 400
+    assert "page_size" in response.json()["errors"]
+
+
+def test_a_large_page_size_is_capped_not_refused(api_client, world):
+    api_client.force_authenticate(world["reviewer"])
+    assert api_client.get(reverse("organization-list"), {"page_size": 5000}).status_code == 200
+
+
+def test_an_empty_day_on_the_api_is_a_400_not_today(api_client, world):
+    api_client.force_authenticate(world["admin"])
+    response = api_client.get(reverse("api-case-rate", args=[world["org"].pk]), {"as_of": ""})
+    assert response.status_code == 400
+    assert "leave `as_of` out for today" in json.dumps(response.json())
+
+
+@pytest.mark.parametrize("param", ["organization", "enrollment", "auditor"])
+def test_a_filter_by_an_id_of_no_row_is_an_empty_list(api_client, world, param):
+    api_client.force_authenticate(world["reviewer"])
+    name = "enrollment-list" if param == "organization" else "audit-list"
+    response = api_client.get(reverse(name), {param: 0})
+    assert response.status_code == 200 and response.json()["results"] == []
