@@ -66,6 +66,10 @@ def gunicorn(env: dict[str, str], workers: int = 1):
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            # Let an over-long URL reach the portal (which answers it in JSON) rather than
+            # gunicorn's own HTML 400; in production the proxy bounds it first.
+            "--limit-request-line",
+            "0",
         ],
         cwd=ROOT,
         env=env,

@@ -182,3 +182,17 @@ def test_a_filter_by_an_id_of_no_row_is_an_empty_list(api_client, world, param):
     name = "enrollment-list" if param == "organization" else "audit-list"
     response = api_client.get(reverse(name), {param: 0})
     assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize(("name", "param"), [("enrollment-list", "kind"), ("audit-list", "kind")])
+def test_an_empty_filter_value_is_a_400(api_client, world, name, param):
+    api_client.force_authenticate(world["reviewer"])
+    response = api_client.get(reverse(name), {param: ""})
+    assert response.status_code == 400
+    assert "leave this filter out" in json.dumps(response.json())
+
+
+def test_an_empty_text_filter_is_still_a_filter(api_client, world):
+    api_client.force_authenticate(world["reviewer"])
+    response = api_client.get(reverse("organization-list"), {"country": ""})
+    assert response.status_code == 200
