@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export XDG_RUNTIME_DIR ?= /tmp
 
-.PHONY: run test install system-packages system-libmagic lint bench load otp stop
+.PHONY: run test install system-packages system-libmagic lint bench load otp stop schemathesis
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ otp: install
 ## 50 clients for 30 s on the dashboard and API against gunicorn with production settings.
 load: install
 	DEBUG=1 $(BIN)/python -m bench.load_test
+
+## schemathesis CLI (all checks, stateful, 50 examples per operation) as a reviewer and a partner
+## admin, against gunicorn with production settings on loopback; not part of `make test`.
+schemathesis: install
+	DEBUG=1 $(BIN)/python -m tests.security.schemathesis_live
 
 ## Stop the embedded PostgreSQL (it also stops when the last portal process exits normally).
 stop:

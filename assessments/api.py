@@ -15,7 +15,7 @@ from assessments.serializers import (
     EvidenceFileSerializer,
     EvidenceUploadSerializer,
 )
-from portal.api import ERRORS, JourneyErrorsMixin
+from portal.api import ERRORS, ID_REGEX, JourneyErrorsMixin
 
 
 class AuditViewSet(
@@ -29,13 +29,19 @@ class AuditViewSet(
 
     serializer_class = AuditRecordSerializer
     filterset_fields = ["kind", "status", "enrollment", "auditor"]
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return selectors.audits_for(self.request.user)
 
+    def get_serializer_context(self) -> dict:
+        hide = selectors.sees_only_audits(self.request.user)
+        return {**super().get_serializer_context(), "hide_reviewer_reasons": hide}
+
     def _answer(self, audit_id: int, status_code: int = status.HTTP_200_OK) -> Response:
         audit = selectors.audits_for(self.request.user).get(pk=audit_id)
-        return Response(AuditRecordSerializer(audit).data, status=status_code)
+        body = AuditRecordSerializer(audit, context=self.get_serializer_context()).data
+        return Response(body, status=status_code)
 
     @extend_schema(request=None, responses={200: AuditRecordSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

@@ -8,6 +8,7 @@ import zipfile
 from typing import BinaryIO
 
 import magic
+from pypdf import PdfReader
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +27,23 @@ MAX_NAME_LENGTH = 150
 ARCHIVE_TYPES = {DOCX, XLSX}  # Office files are zip archives: checked for zip bombs
 MAX_ARCHIVE_MEMBERS = 2_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# What a browser sniffing a file's first bytes takes for a web page (a PDF/HTML polyglot).
+HTML_SNIFF_BYTES = 1024
+HTML_MARKERS = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<iframe",
+    b"<svg",
+    b"<img",
+    b"<object",
+    b"<embed",
+    b"<meta",
+    b"<style",
+    b"<a href",
+)
 
 
 class EvidenceRefused(ValueError):
@@ -118,4 +136,36 @@ def archive_refusal(
         return "This Office file is damaged or not a real DOCX/XLSX archive."
     finally:
         stream.seek(0)
+    return None
+
+
+def pdf_refusal(stream: BinaryIO) -> str | None:
+    """Why a file libmagic calls a PDF is refused: it does not parse as one (pypdf), it has no
+    page, or its first bytes also read as HTML (a polyglot a browser could render). None if fine.
+    """
+    try:
+        stream.seek(0)
+        head = stream.read(HTML_SNIFF_BYTES).lower()
+        if any(marker in head for marker in HTML_MARKERS):
+            return (
+                "This PDF also reads as a web page (it carries HTML at its start). Export or "
+                "print it to PDF again and upload that file."
+            )
+        stream.seek(0)
+        pages = len(PdfReader(stream, strict=False).pages)
+    except Exception:  # pypdf raises many kinds of error on a broken file; all mean "not a PDF"
+        return "This file says it is a PDF but does not open as one. Export it again as a PDF."
+    finally:
+        stream.seek(0)
+    if pages < 1:
+        return "This PDF has no pages."
+    return None
+
+
+def content_refusal(content_type: str, stream: BinaryIO) -> str | None:
+    """Why the file's content is refused once its type is known (archives, PDFs), or None."""
+    if content_type in ARCHIVE_TYPES:
+        return archive_refusal(stream)
+    if content_type == "application/pdf":
+        return pdf_refusal(stream)
     return None

@@ -57,7 +57,14 @@ class EvidenceForm(forms.Form):
 
 
 class PerformanceSubmitForm(forms.Form):
-    validated_case_volume = forms.IntegerField(min_value=0)
+    validated_case_volume = forms.IntegerField(
+        min_value=0,
+        max_value=audit_rules.CASE_VOLUME_HIGHEST,
+        error_messages={
+            "min_value": audit_rules.CASE_VOLUME_RANGE,
+            "max_value": audit_rules.CASE_VOLUME_RANGE,
+        },
+    )
     excluded_cases = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -12,6 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from designation.rules.case_rate import CENT
 
 CSAT_LOWEST, CSAT_HIGHEST = Decimal("1.0"), Decimal("5.0")
+# The largest case volume a record holds (a PostgreSQL integer).
+CASE_VOLUME_HIGHEST = 2_147_483_647
+CASE_VOLUME_RANGE = f"Give a whole number between 0 and {CASE_VOLUME_HIGHEST:,}."
 
 PERFORMANCE, CSAT, CAPABILITY = "performance", "csat", "capability"
 

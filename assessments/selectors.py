@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from assessments.models import AuditRecord, EvidenceFile, EvidenceScan, FeeSchedule
 from designation.models.enrollment import ASSESSMENT_STATES
+from designation.models.organizations import Scope
 
 
 def audits_for(user) -> QuerySet[AuditRecord]:
@@ -18,6 +19,13 @@ def audits_for(user) -> QuerySet[AuditRecord]:
         .prefetch_related("evidence", "excluded_cases")
         .order_by("created_at", "id")
     )
+
+
+def sees_only_audits(user) -> bool:
+    """An ISSI auditor (and nothing more): their answers carry no reviewer's reasons and no
+    partner data beyond the organisation's name, partner ID and country (SPEC section 1)."""
+    scope = Scope.of(user)
+    return scope is not None and scope.auditor and not scope.everything
 
 
 def audit_for(user, audit_id: int) -> AuditRecord:

@@ -38,6 +38,12 @@ class AuditRecordSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(
         source="enrollment.organization.legal_name", read_only=True
     )
+    organization_partner_id = serializers.CharField(
+        source="enrollment.organization.partner_id", read_only=True
+    )
+    organization_country = serializers.CharField(
+        source="enrollment.organization.country", read_only=True
+    )
     auditor = serializers.CharField(source="auditor.username", read_only=True, allow_null=True)
     excluded_cases = ExcludedCaseSerializer(many=True, read_only=True)
     evidence = EvidenceFileSerializer(many=True, read_only=True)
@@ -50,6 +56,8 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             "enrollment",
             "organization",
             "organization_name",
+            "organization_partner_id",
+            "organization_country",
             "kind",
             "attempt",
             "status",
@@ -79,6 +87,12 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             "missing_components",
         ]
 
+    def to_representation(self, audit):
+        data = super().to_representation(audit)
+        if self.context.get("hide_reviewer_reasons"):
+            data["override_reason"] = ""  # the reviewer's reason is not the auditor's to read
+        return data
+
     def get_missing_components(self, audit) -> list[str]:
         return audit_rules.missing_components(
             audit.kind, [e.component for e in audit.evidence.all()]
@@ -99,7 +113,15 @@ class AuditSubmitSerializer(serializers.Serializer):
     """What the assigned auditor records; the fields depend on the audit's kind."""
 
     validated_case_volume = serializers.IntegerField(
-        required=False, min_value=0, help_text="Performance: the case volume ISSI validated."
+        required=False,
+        min_value=0,
+        max_value=audit_rules.CASE_VOLUME_HIGHEST,
+        error_messages={
+            "min_value": audit_rules.CASE_VOLUME_RANGE,
+            "max_value": audit_rules.CASE_VOLUME_RANGE,
+            "max_string_length": audit_rules.CASE_VOLUME_RANGE,
+        },
+        help_text="Performance: the case volume ISSI validated.",
     )
     excluded_cases = ExcludedCaseInputSerializer(
         many=True, required=False, help_text="Performance: cases excluded, each with a reason."

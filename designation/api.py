@@ -23,7 +23,7 @@ from designation.serializers import (
     PrerequisitesSerializer,
     VerificationSerializer,
 )
-from portal.api import ERRORS, ErrorSerializer, JourneyErrorsMixin  # noqa: F401
+from portal.api import ERRORS, ID_REGEX, ErrorSerializer, JourneyErrorsMixin  # noqa: F401
 from portal.dates import day_of_query, day_parameter
 
 
@@ -32,6 +32,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrganizationSerializer
     filterset_fields = ["country", "partner_id"]
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return selectors.organizations_for(self.request.user).prefetch_related("locations")

@@ -27,7 +27,7 @@ from journey.serializers import (
     EnrollmentSerializer,
     TransitionInputSerializer,
 )
-from portal.api import ERRORS, JourneyErrorsMixin
+from portal.api import ERRORS, ID_REGEX, JourneyErrorsMixin
 
 
 class EnrollmentViewSet(
@@ -39,6 +39,7 @@ class EnrollmentViewSet(
     """Enrollments of the organisations the caller may see; another organisation's answer 404."""
 
     filterset_fields = ["state", "kind", "organization"]
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         if self.action == "retrieve":

@@ -98,6 +98,7 @@ class EnrollmentCreateSerializer(serializers.Serializer):
     solution_areas = serializers.ListField(
         child=serializers.ChoiceField(choices=[(a.value, a.label) for a in SolutionArea]),
         allow_empty=False,
+        min_length=1,
     )
     csp_type = serializers.ChoiceField(choices=[(k.value, k.label) for k in CspKind])
     support_plan = serializers.ChoiceField(choices=[(p.value, p.label) for p in SupportPlan])

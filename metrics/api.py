@@ -3,10 +3,10 @@
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from metrics import selectors, services
@@ -16,7 +16,7 @@ from metrics.serializers import (
     ImportErrorsSerializer,
     ImportUploadSerializer,
 )
-from portal.api import JourneyErrorsMixin
+from portal.api import ClientScopedRateThrottle, JourneyErrorsMixin
 from portal.dates import day_of_query, day_parameter
 
 ORGANIZATION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Organisation.")
@@ -47,14 +47,20 @@ class _ImportView(JourneyErrorsMixin, APIView):
 
     kind = ""
     parser_classes = [MultiPartParser, FormParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "imports"
 
     def post(self, request: Request, id: int) -> Response:
         organization = selectors.organization_for(request.user, id)
         services.check_can_import(request.user, organization)
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
+        try:
+            upload = ImportUploadSerializer(data=request.data)
+            valid = upload.is_valid()
+        except ParseError as exc:  # an upload over the limit, or a body that is not multipart
+            return _not_imported(str(exc.detail), [str(exc.detail)])
+        if not valid:
+            problems = [str(message) for message in upload.errors.get("file", upload.errors)]
+            return _not_imported("Send the CSV file as the multipart field `file`.", problems)
         file = upload.validated_data["file"]
         _, outcome = services.import_file(
             organization=organization,
@@ -67,6 +73,13 @@ class _ImportView(JourneyErrorsMixin, APIView):
         )
         answer = status.HTTP_200_OK if outcome.ok else status.HTTP_400_BAD_REQUEST
         return Response(outcome.as_response(), status=answer)
+
+
+def _not_imported(detail: str, problems: list[str]) -> Response:
+    """A 400 in the import answer's own shape (the schema promises `errors` by row)."""
+    errors = [{"row": None, "column": "file", "message": problem} for problem in problems]
+    body = {"detail": detail, "errors": errors, "error_count": len(errors)}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 _IMPORT_RESPONSES = {

@@ -1,18 +1,21 @@
 """API plumbing shared by every app: pagination and JSON errors a person can act on."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.clientip import client_ip
 from portal.errors import JourneyError
-from portal.roles import requires_two_factor
+
+# Ids in API paths: digits that fit a bigint. Anything else answers 404 at the router, before a
+# view turns it into a number or the database compares it.
+ID_REGEX = r"[0-9]{1,18}"
 
 
 class Pagination(PageNumberPagination):
@@ -21,6 +24,35 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request) -> int:
+        """The caller's page size, capped; one that is not a whole number from 1 is a 400 (DRF
+        would quietly use the default)."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1 or len(raw) > 9:
+            raise serializers.ValidationError(
+                {
+                    "page_size": [
+                        f"Give a whole number from 1 (at most {self.max_page_size} a page)."
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 999_999_999}
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -61,40 +93,6 @@ def exception_handler(exc, context):
     return response
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
-    """Username and password; staff roles also give the code from their authenticator app."""
-
-    otp_token = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, label="Two-factor code"
-    )
-
-    def validate(self, attrs):
-        from django.contrib.auth import authenticate
-        from django_otp import match_token
-
-        request = self.context["request"]
-        # The plain HttpRequest, so that django-axes sees (and can lock) this sign-in too.
-        user = authenticate(
-            request=getattr(request, "_request", request),
-            username=attrs.get("username"),
-            password=attrs.get("password"),
-        )
-        if user is None:
-            raise serializers.ValidationError(
-                "Unable to log in with provided credentials.", code="authorization"
-            )
-        code = attrs.get("otp_token", "")
-        if requires_two_factor(user) and (not code or match_token(user, code) is None):
-            raise serializers.ValidationError(
-                "Reviewers, auditors, program admins and everyone who turned on two-factor "
-                "sign-in must send `otp_token`, the current six-digit code from their "
-                "authenticator app (or a recovery code).",
-                code="authorization",
-            )
-        attrs["user"] = user
-        return attrs
-
-
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     """404: JSON under /api/, the portal's page elsewhere."""
     if request.path.startswith("/api/"):
@@ -104,6 +102,25 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400 for a request Django could not read: the reason when it is one of ours (an upload
+    over its limit), JSON under /api/, the portal's page elsewhere."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from portal.uploads import UploadTooLarge
+
+    if isinstance(exception, UploadTooLarge):
+        message = str(exception)
+    elif isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        message = f"The request body is larger than {limit} MB: send less at once."
+    else:
+        message = "The request could not be read. Check what you sent and retry."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -118,12 +135,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return page_server_error(request)
 
 
-class ThrottledObtainAuthToken(ObtainAuthToken):
-    """`POST username, password` answers `{"token": ...}`; rate-limited per client address."""
+class ClientScopedRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle, keyed (for anonymous callers) on the one client address."""
 
-    serializer_class = TokenRequestSerializer
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    def get_ident(self, request) -> str:
+        return client_ip(request)
 
 
 def lockout_response(
@@ -153,6 +169,18 @@ ERROR_RESPONSES = {
 }
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
+
+
+def _integer_ids(operation: dict) -> None:
+    """A path id the router takes as ID_REGEX is, to a client, an integer (not a patterned
+    string): say so, with the range the router accepts."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "path" and schema.get("pattern") == f"^{ID_REGEX}$":
+            parameter["schema"] = dict(ID_SCHEMA)
+
+
 def document_error_responses(result, generator, request, public):
     """Every operation documents the JSON errors it can answer (a `detail` message at least)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -168,6 +196,7 @@ def document_error_responses(result, generator, request, public):
     reference = {"$ref": "#/components/schemas/ApiError"}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
+            _integer_ids(operation)
             responses = operation.setdefault("responses", {})
             public_endpoint = not operation.get("security") or {} in operation["security"]
             for code, description in ERROR_RESPONSES.items():

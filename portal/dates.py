@@ -13,6 +13,8 @@ from rest_framework import serializers
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 RANGE_TEXT = f"between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+# The schema's word for the same days (format: date alone would allow year 0001 or 9999).
+DAY_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 
 
 def parse_day(raw: str) -> date:
@@ -56,15 +58,19 @@ class DayField(serializers.DateField):
 
 def day_parameter(name: str, description: str) -> OpenApiParameter:
     """The schema of a `?on=` / `?as_of=` query parameter, as the server enforces it."""
-    return OpenApiParameter(name, OpenApiTypes.DATE, description=description)
+    return OpenApiParameter(name, OpenApiTypes.DATE, description=description, pattern=DAY_PATTERN)
 
 
 def day_of_query(request, param: str = "on") -> date:
     """An API call's day: the query parameter (400 saying why when invalid), or today."""
     field = DayField(required=False)
     raw = request.query_params.get(param)
-    if raw in (None, ""):
+    if raw is None:
         return timezone.localdate()
+    if raw == "":  # the schema promises a day whenever the parameter is there
+        raise serializers.ValidationError(
+            {param: [f"Give a day as YYYY-MM-DD, {RANGE_TEXT}, or leave `{param}` out for today."]}
+        )
     try:
         return field.run_validation(raw)
     except serializers.ValidationError as exc:

@@ -4,6 +4,8 @@ import json
 import logging
 import re
 
+from portal.clientip import client_ip
+
 # Values that must never reach a log line, whatever logged them.
 _SECRET = re.compile(
     r"(?i)(password|passwd|secret|token|authorization|api[_-]?key|sessionid|csrftoken)"
@@ -31,6 +33,8 @@ class JsonFormatter(logging.Formatter):
             # Only the method and path: never the body, files, headers or query string.
             entry["method"] = getattr(request, "method", "")
             entry["path"] = getattr(request, "path", "")
+            if hasattr(request, "META"):
+                entry["client"] = client_ip(request)
             user = getattr(request, "user", None)
             if user is not None and getattr(user, "is_authenticated", False):
                 entry["user_id"] = user.pk

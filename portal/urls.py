@@ -10,20 +10,23 @@ from designation.api import OrganizationViewSet, VerifyView
 from designation.team import oidc
 from journey.api import AuditViewSet, EnrollmentViewSet
 from portal import accounts, profile
-from portal.api import ThrottledObtainAuthToken
+from portal import admin as portal_admin  # noqa: F401 (hides secrets in Django admin)
 from portal.health import healthz
+from portal.tokens import ObtainTokenView, TokenViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("audits", AuditViewSet, basename="audit")
+router.register("auth/tokens", TokenViewSet, basename="api-token")
 
 api_v1 = [
-    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("verify/<str:credential_id>/", VerifyView.as_view(), name="api-verify"),
     path("", include(router.urls)),
 ]
 
+handler400 = "portal.api.bad_request"
 handler404 = "portal.api.not_found"
 handler500 = "portal.api.server_error"
 

@@ -31,5 +31,14 @@ def test_json_line_names_the_path_but_not_the_body_or_query():
         "message": "Bad: x",
         "method": "POST",
         "path": "/api/v1/audits/1/evidence/",
+        "client": "127.0.0.1",
         "status": 400,
     }
+
+
+def test_json_line_names_the_client_the_way_lockouts_and_throttles_do(settings):
+    settings.PROXY_COUNT = 1
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.9")
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "x", (), None)
+    record.request = request
+    assert json.loads(JsonFormatter().format(record))["client"] == "203.0.113.9"

@@ -101,10 +101,9 @@ def _checked_upload(upload) -> _Checked:
     refusal = evidence_checks.type_refusal(content_type)
     if refusal:
         raise ConditionFailed(refusal, field="file")
-    if content_type in evidence_checks.ARCHIVE_TYPES:
-        refusal = evidence_checks.archive_refusal(upload)
-        if refusal:
-            raise ConditionFailed(refusal, field="file")
+    refusal = evidence_checks.content_refusal(content_type, upload)  # archives and PDFs
+    if refusal:
+        raise ConditionFailed(refusal, field="file")
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -64,17 +64,15 @@ EDGES = [
 
 class EnrollmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnrollmentQuerySet":
-        """Enrollments of the user's organisations; for an auditor, only those with an audit
-        assigned to them; all for reviewers and program admins."""
+        """Enrollments of the user's organisations; all for reviewers and program admins. None
+        for an auditor as such: an enrollment carries its timeline and the reviewers' reasons,
+        which no audit needs (the audit record has what it does)."""
         scope = Scope.of(user)
         if scope is None:
             return self.none()
         if scope.everything:
             return self.all()
-        mine = Q(organization__in=scope.member_organizations())
-        if scope.auditor:
-            mine |= Q(pk__in=scope.assigned_enrollments().values("pk"))
-        return self.filter(mine)
+        return self.filter(organization__in=scope.member_organizations())
 
     def open(self) -> "EnrollmentQuerySet":
         return self.filter(state__in=OPEN_STATES)

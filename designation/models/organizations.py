@@ -16,8 +16,10 @@ from portal.roles import AUDITORS, PROGRAM_ADMINS, REVIEWERS, STAFF_GROUPS  # no
 @dataclass(frozen=True)
 class Scope:
     """What a user's roles let them see, read with one query: everything (reviewers, program
-    admins, superusers), or their own organisations plus, for an ISSI auditor, what is assigned
-    to them. Every `visible_to()` starts here."""
+    admins, superusers), or their own organisations. An ISSI auditor sees no organisation or
+    enrollment through this: only the audit records assigned to them (and the unclaimed queue),
+    which carry what an audit needs (the organisation's name, partner ID and country, the frozen
+    figures, the excluded cases, the evidence). Every `visible_to()` starts here."""
 
     user: object
     everything: bool
@@ -35,27 +37,18 @@ class Scope:
     def member_organizations(self) -> models.QuerySet:
         return Membership.objects.filter(user=self.user).values("organization_id")
 
-    def assigned_enrollments(self) -> models.QuerySet:
-        """Enrollments with an audit assigned to this auditor, through the audits' reverse
-        relation (assessments points at designation, never the reverse)."""
-        from designation.models.enrollment import Enrollment  # defined after Scope
-
-        return Enrollment.objects.filter(audits__auditor=self.user)
-
 
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OrganizationQuerySet":
-        """The organisations `user` may see: their own; those of audits assigned to an auditor;
-        all for reviewers and program admins."""
+        """The organisations `user` may see: their own; all for reviewers and program admins.
+        Not an auditor's audited organisations: SPEC section 1 gives auditors only what their
+        audits need, and the audit records carry that."""
         scope = Scope.of(user)
         if scope is None:
             return self.none()
         if scope.everything:
             return self.all()
-        mine = Q(pk__in=scope.member_organizations())
-        if scope.auditor:
-            mine |= Q(pk__in=scope.assigned_enrollments().values("organization_id"))
-        return self.filter(mine)
+        return self.filter(pk__in=scope.member_organizations())
 
 
 class Organization(models.Model):

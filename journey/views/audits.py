@@ -119,6 +119,8 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
             "dimensions": audit_rules.CAPABILITY_DIMENSIONS,
             "components": components,
             "partner": audit.enrollment.organization,
+            # An auditor sees the organisation's name, partner ID and country, no more.
+            "partner_only_named": selectors.sees_only_audits(user),
             "solution_areas": [SolutionArea(a).label for a in audit.enrollment.solution_areas],
             "enrollment": audit.enrollment,
             "due_on": audit_rules.audit_due_on(

@@ -12,7 +12,19 @@ from assessments import rules as audit_rules
 from assessments.models import AuditRecord, EvidenceFile, FeeSchedule
 from tests.designation.factories import TODAY, UserFactory, enrollment_at
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def one_page_pdf() -> bytes:
+    """A real one-page PDF (evidence must parse as a PDF)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = one_page_pdf()
 
 
 def png_bytes() -> bytes:

@@ -116,9 +116,9 @@ def test_staff_tokens_need_the_current_two_factor_code(api_client, reviewer):
     url = reverse("api-token")
     without = api_client.post(url, {"username": reviewer.username, "password": PASSWORD})
     assert without.status_code == 400
-    assert "must send `otp_token`" in str(without.json())
+    assert "also send `otp_token`" in str(without.json())
     with_code = api_client.post(
         url,
         {"username": reviewer.username, "password": PASSWORD, "otp_token": current_code(device)},
     )
-    assert with_code.status_code == 200 and len(with_code.json()["token"]) == 40
+    assert with_code.status_code == 200 and len(with_code.json()["token"]) == 64

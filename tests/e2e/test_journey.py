@@ -16,20 +16,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments import rules as audit_rules
-from tests.assessments.factories import png_bytes
+from tests.assessments.factories import PDF_BYTES, png_bytes
 from tests.e2e.conftest import sign_in, sign_in_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "designation-demo"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-# The smallest PDF python-magic recognises as one.
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF = PDF_BYTES  # evidence must parse as a PDF: a real one-page file
 
 
 def write_data_files(folder: Path, today: date) -> tuple[Path, Path]:

@@ -9,7 +9,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -66,7 +66,7 @@ def tokens(db, keep_test_connection):
         "reviewer": factories.UserFactory(groups=["Microsoft reviewer"]),
         "auditor": auditor,
     }
-    return {role: Token.objects.create(user=user).key for role, user in users.items()}
+    return {role: AuthToken.objects.create(user=user)[1] for role, user in users.items()}
 
 
 @pytest.mark.django_db

@@ -1,8 +1,13 @@
-"""Every URL pattern, requested as four kinds of caller who must not get in.
+"""Every URL pattern, requested as five kinds of caller who must not get in.
 
 anonymous · a partner admin of ANOTHER organisation · a partner MEMBER of the organisation
-(reads, never writes) · an ISSI AUDITOR not assigned to the organisation's audit.
+(reads, never writes) · an ISSI AUDITOR not assigned to the organisation's audit · an ISSI auditor
+whose (performance) audit of the organisation is FINISHED: determined by a reviewer, who gave a
+reason. An auditor sees only their audit records, never the organisation's pages (SPEC section 1).
 A route with no row in MATRIX fails the test: a new route must say who may reach it.
+
+CANARY, a reviewer's reason (on the eligibility decision and on the case-rate override), must not
+appear in any answer to anyone but the organisation's own people.
 """
 
 import re
@@ -12,10 +17,11 @@ import pytest
 from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from knox.models import AuthToken
 
 from assessments import services as audit_services
 from designation.credentials.issue import issue_credential
-from designation.models import Designation, Invitation
+from designation.models import Designation, EnrollmentEvent, Invitation, ProgramRules
 from designation.team.tokens import token_for
 from metrics.models import ImportRecord
 from tests.assessments.factories import audit_for, pdf_upload
@@ -26,105 +32,117 @@ from tests.designation.factories import enrollment_at
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # a redirect to the sign-in page
-# name: (method, anonymous, other organisation's admin, partner member, unassigned auditor)
+# name: (method, anonymous, other organisation's admin, partner member, unassigned auditor,
+#        auditor of a finished audit)
 MATRIX = {
     # --- public and account pages
-    "home": ("GET", LOGIN, 302, 302, 302),
-    "login": ("GET", 200, 302, 302, 302),
-    "logout": ("POST", 302, 302, 302, 302),
-    "two-factor": ("GET", LOGIN, 302, 302, 302),
-    "two-factor-setup": ("GET", LOGIN, 200, 200, 302),  # staff: already on, to the account page
-    "two-factor-disable": ("POST", LOGIN, 302, 302, 302),
-    "recovery-codes": ("POST", LOGIN, 302, 302, 200),  # partners: no authenticator yet
-    "account": ("GET", LOGIN, 200, 200, 200),
-    "sign-out-everywhere": ("POST", LOGIN, 302, 302, 302),  # no password given: refused
-    "password_change": ("GET", LOGIN, 200, 200, 200),
-    "password_change_done": ("GET", LOGIN, 200, 200, 200),
-    "password_reset": ("GET", 200, 200, 200, 200),
-    "password_reset_done": ("GET", 200, 200, 200, 200),
-    "password_reset_confirm": ("GET", 200, 200, 200, 200),  # a bad link: the page says so
-    "password_reset_complete": ("GET", 200, 200, 200, 200),
-    "oidc_authentication_init": ("GET", 404, 404, 404, 404),  # not configured here
-    "oidc_authentication_callback": ("GET", 404, 404, 404, 404),
-    "invitation-accept": ("GET", 200, 200, 200, 200),  # the link is the credential
-    "healthz": ("GET", 200, 200, 200, 200),
-    "verify-page": ("GET", 200, 200, 200, 200),
-    "directory": ("GET", 200, 200, 200, 200),
-    "api-schema": ("GET", 200, 200, 200, 200),
-    "api-docs": ("GET", 200, 200, 200, 200),
-    "api-token": ("POST", 400, 400, 400, 400),
-    "api-verify": ("GET", 200, 200, 200, 200),
-    "verify-credential": ("POST", 200, 200, 200, 200),  # an empty form answers its error
-    "verify-badge-image": ("GET", 200, 200, 200, 200),
-    "did-document": ("GET", 200, 200, 200, 200),
-    "jwks": ("GET", 200, 200, 200, 200),
-    "credential-status-list": ("GET", 200, 200, 200, 200),
+    "home": ("GET", LOGIN, 302, 302, 302, 302),
+    "login": ("GET", 200, 302, 302, 302, 302),
+    "logout": ("POST", 302, 302, 302, 302, 302),
+    "two-factor": ("GET", LOGIN, 302, 302, 302, 302),
+    "healthz": ("GET", 200, 200, 200, 200, 200),
+    "verify-page": ("GET", 200, 200, 200, 200, 200),
+    "directory": ("GET", 200, 200, 200, 200, 200),
+    "api-schema": ("GET", 200, 200, 200, 200, 200),
+    "api-docs": ("GET", 200, 200, 200, 200, 200),
+    "api-token": ("POST", 400, 400, 400, 400, 400),
+    "api-token-list": ("GET", 401, 200, 200, 200, 200),  # each caller's own tokens
+    "api-token-detail": ("DELETE", 401, 404, 404, 404, 404),  # the partner admin's token
+    "api-verify": ("GET", 200, 200, 200, 200, 200),
     # --- organisation pages
-    "organization-index": ("GET", LOGIN, 200, 200, 200),
-    "organization-overview": ("GET", LOGIN, 404, 200, 404),
-    "organization-settings": ("GET", LOGIN, 404, 200, 404),
-    "account-facts-edit": ("POST", LOGIN, 404, 403, 404),
-    "fact-add": ("POST", LOGIN, 404, 403, 404),
-    "fact-edit": ("POST", LOGIN, 404, 403, 404),
-    "fact-delete": ("POST", LOGIN, 404, 403, 404),
-    "enrollment-home": ("GET", LOGIN, 404, 302, 404),  # to the open enrollment
-    "enrollment-apply": ("POST", LOGIN, 404, 403, 404),
-    "enrollment-page": ("GET", LOGIN, 404, 200, 404),
-    "enrollment-transition": ("POST", LOGIN, 404, 403, 404),
-    "organization-assessments": ("GET", LOGIN, 404, 200, 404),
-    "badge": ("GET", LOGIN, 404, 200, 404),
-    "badge-letter": ("GET", LOGIN, 404, 200, 404),
-    "badge-locations": ("POST", LOGIN, 404, 403, 404),
-    "badge-svg": ("GET", LOGIN, 404, 200, 404),
-    "badge-png": ("GET", LOGIN, 404, 200, 404),
-    "badge-credential-jwt": ("GET", LOGIN, 404, 200, 404),
-    "badge-credential-json": ("GET", LOGIN, 404, 200, 404),
-    "metrics-overview": ("GET", LOGIN, 404, 200, 404),
-    "metrics-import": ("POST", LOGIN, 404, 403, 404),
-    "metrics-import-detail": ("GET", LOGIN, 404, 200, 404),
-    "metrics-import-status": ("GET", LOGIN, 404, 200, 404),
-    "team": ("GET", LOGIN, 404, 200, 404),
-    "team-invite": ("POST", LOGIN, 404, 403, 404),
-    "invitation-resend": ("POST", LOGIN, 404, 403, 404),
-    "invitation-revoke": ("POST", LOGIN, 404, 403, 404),
-    "member-role": ("POST", LOGIN, 404, 403, 404),
-    "member-remove": ("POST", LOGIN, 404, 403, 404),
+    "organization-index": ("GET", LOGIN, 200, 200, 200, 200),
+    "organization-overview": ("GET", LOGIN, 404, 200, 404, 404),
+    "organization-settings": ("GET", LOGIN, 404, 200, 404, 404),
+    "account-facts-edit": ("POST", LOGIN, 404, 403, 404, 404),
+    "fact-add": ("POST", LOGIN, 404, 403, 404, 404),
+    "fact-edit": ("POST", LOGIN, 404, 403, 404, 404),
+    "fact-delete": ("POST", LOGIN, 404, 403, 404, 404),
+    "enrollment-home": ("GET", LOGIN, 404, 302, 404, 404),  # to the open enrollment
+    "enrollment-apply": ("POST", LOGIN, 404, 403, 404, 404),
+    "enrollment-page": ("GET", LOGIN, 404, 200, 404, 404),
+    "enrollment-transition": ("POST", LOGIN, 404, 403, 404, 404),
+    "organization-assessments": ("GET", LOGIN, 404, 200, 404, 404),
+    "badge": ("GET", LOGIN, 404, 200, 404, 404),
+    "badge-letter": ("GET", LOGIN, 404, 200, 404, 404),
+    "metrics-overview": ("GET", LOGIN, 404, 200, 404, 404),
+    "metrics-import": ("POST", LOGIN, 404, 403, 404, 404),
+    "metrics-import-detail": ("GET", LOGIN, 404, 200, 404, 404),
+    "metrics-import-status": ("GET", LOGIN, 404, 200, 404, 404),
     # --- reviewer and auditor workspaces
-    "review-queues": ("GET", LOGIN, 403, 403, 403),
-    "audit-index": ("GET", LOGIN, 403, 403, 200),
-    "audit-page": ("GET", LOGIN, 404, 200, 404),
-    "audit-claim-form": ("POST", LOGIN, 404, 403, 404),
-    "audit-evidence-form": ("POST", LOGIN, 404, 403, 404),
-    "audit-submit-form": ("POST", LOGIN, 404, 403, 404),
-    "audit-determine-form": ("POST", LOGIN, 404, 403, 404),
-    "evidence-download": ("GET", LOGIN, 404, 200, 404),
-    "evidence-remove": ("POST", LOGIN, 404, 403, 404),
+    "review-queues": ("GET", LOGIN, 403, 403, 403, 403),
+    "audit-index": ("GET", LOGIN, 403, 403, 200, 200),
+    "audit-page": ("GET", LOGIN, 404, 200, 404, 404),
+    "audit-claim-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "audit-evidence-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "audit-submit-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "audit-determine-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "evidence-download": ("GET", LOGIN, 404, 200, 404, 404),
     # --- API
-    "api-root": ("GET", 401, 200, 200, 200),
-    "organization-list": ("GET", 401, 200, 200, 200),
-    "organization-detail": ("GET", 401, 404, 200, 404),
-    "organization-prerequisites": ("GET", 401, 404, 200, 404),
-    "organization-designation": ("GET", 401, 404, 200, 404),
-    "api-case-rate": ("GET", 401, 404, 200, 404),
-    "api-cases-import": ("POST", 401, 404, 403, 404),
-    "api-revenue-import": ("POST", 401, 404, 403, 404),
-    "enrollment-list": ("GET", 401, 200, 200, 200),
-    "enrollment-detail": ("GET", 401, 404, 200, 404),
-    "enrollment-transitions": ("POST", 401, 404, 403, 404),
-    "audit-list": ("GET", 401, 200, 200, 200),
-    "audit-detail": ("GET", 401, 404, 200, 404),
-    "audit-claim": ("POST", 401, 404, 403, 404),
-    "audit-correct": ("POST", 401, 404, 403, 404),
-    "audit-determine": ("POST", 401, 404, 403, 404),
-    "audit-evidence": ("POST", 401, 404, 403, 404),
-    "audit-submit": ("POST", 401, 404, 403, 404),
-    "api-members": ("GET", 401, 404, 200, 404),
-    "api-member-detail": ("PATCH", 401, 404, 403, 404),
-    "api-invitations": ("POST", 401, 404, 403, 404),
-    "api-invitation-detail": ("DELETE", 401, 404, 403, 404),
-    "api-invitation-resend": ("POST", 401, 404, 403, 404),
+    "api-root": ("GET", 401, 200, 200, 200, 200),
+    "organization-list": ("GET", 401, 200, 200, 200, 200),
+    "organization-detail": ("GET", 401, 404, 200, 404, 404),
+    "organization-prerequisites": ("GET", 401, 404, 200, 404, 404),
+    "api-case-rate": ("GET", 401, 404, 200, 404, 404),
+    "api-cases-import": ("POST", 401, 404, 403, 404, 404),
+    "api-revenue-import": ("POST", 401, 404, 403, 404, 404),
+    "enrollment-list": ("GET", 401, 200, 200, 200, 200),
+    "enrollment-detail": ("GET", 401, 404, 200, 404, 404),
+    "enrollment-transitions": ("POST", 401, 404, 403, 404, 404),
+    "audit-list": ("GET", 401, 200, 200, 200, 200),
+    "audit-detail": ("GET", 401, 404, 200, 404, 404),
+    "audit-claim": ("POST", 401, 404, 403, 404, 404),
+    "audit-correct": ("POST", 401, 404, 403, 404, 404),
+    "audit-determine": ("POST", 401, 404, 403, 404, 404),
+    "audit-evidence": ("POST", 401, 404, 403, 404, 404),
+    "audit-submit": ("POST", 401, 404, 403, 404, 404),
+    # --- badges, teams and accounts (a finished audit's auditor answers as any auditor)
+    "two-factor-setup": (
+        "GET",
+        LOGIN,
+        200,
+        200,
+        302,
+        302,
+    ),  # staff: already on, to the account page
+    "two-factor-disable": ("POST", LOGIN, 302, 302, 302, 302),
+    "recovery-codes": ("POST", LOGIN, 302, 302, 200, 200),  # partners: no authenticator yet
+    "account": ("GET", LOGIN, 200, 200, 200, 200),
+    "sign-out-everywhere": ("POST", LOGIN, 302, 302, 302, 302),  # no password given: refused
+    "password_change": ("GET", LOGIN, 200, 200, 200, 200),
+    "password_change_done": ("GET", LOGIN, 200, 200, 200, 200),
+    "password_reset": ("GET", 200, 200, 200, 200, 200),
+    "password_reset_done": ("GET", 200, 200, 200, 200, 200),
+    "password_reset_confirm": ("GET", 200, 200, 200, 200, 200),  # a bad link: the page says so
+    "password_reset_complete": ("GET", 200, 200, 200, 200, 200),
+    "oidc_authentication_init": ("GET", 404, 404, 404, 404, 404),  # not configured here
+    "oidc_authentication_callback": ("GET", 404, 404, 404, 404, 404),
+    "invitation-accept": ("GET", 200, 200, 200, 200, 200),  # the link is the credential
+    "verify-credential": ("POST", 200, 200, 200, 200, 200),  # an empty form answers its error
+    "verify-badge-image": ("GET", 200, 200, 200, 200, 200),
+    "did-document": ("GET", 200, 200, 200, 200, 200),
+    "jwks": ("GET", 200, 200, 200, 200, 200),
+    "credential-status-list": ("GET", 200, 200, 200, 200, 200),
+    "badge-locations": ("POST", LOGIN, 404, 403, 404, 404),
+    "badge-svg": ("GET", LOGIN, 404, 200, 404, 404),
+    "badge-png": ("GET", LOGIN, 404, 200, 404, 404),
+    "badge-credential-jwt": ("GET", LOGIN, 404, 200, 404, 404),
+    "badge-credential-json": ("GET", LOGIN, 404, 200, 404, 404),
+    "team": ("GET", LOGIN, 404, 200, 404, 404),
+    "team-invite": ("POST", LOGIN, 404, 403, 404, 404),
+    "invitation-resend": ("POST", LOGIN, 404, 403, 404, 404),
+    "invitation-revoke": ("POST", LOGIN, 404, 403, 404, 404),
+    "member-role": ("POST", LOGIN, 404, 403, 404, 404),
+    "member-remove": ("POST", LOGIN, 404, 403, 404, 404),
+    "evidence-remove": ("POST", LOGIN, 404, 403, 404, 404),
+    "organization-designation": ("GET", 401, 404, 200, 404, 404),
+    "api-members": ("GET", 401, 404, 200, 404, 404),
+    "api-member-detail": ("PATCH", 401, 404, 403, 404, 404),
+    "api-invitations": ("POST", 401, 404, 403, 404, 404),
+    "api-invitation-detail": ("DELETE", 401, 404, 403, 404, 404),
+    "api-invitation-resend": ("POST", 401, 404, 403, 404, 404),
 }
-ROLES = ("anonymous", "other_partner", "member", "unassigned_auditor")
+ROLES = ("anonymous", "other_partner", "member", "unassigned_auditor", "finished_auditor")
+CANARY = "CANARY-reviewer-reason-7f3e"
 
 
 def all_routes():
@@ -173,7 +191,30 @@ def world(settings, tmp_path):
     credential = issue_credential(
         designation, valid_from=designation.attained_on, valid_until=designation.anniversary_on
     )
+    finished = factories.UserFactory(groups=["ISSI auditor"])
+    reviewer = factories.UserFactory(groups=["Microsoft reviewer"])
+    audit_for(
+        enrollment,
+        "performance",
+        auditor=finished,
+        status="determined",
+        verdict="pass",
+        validated_case_volume=12,
+        proposed_case_rate="9.00",
+        final_case_rate="8.00",
+        override_reason=CANARY,
+        determined_by=reviewer,
+    )
+    EnrollmentEvent.record(
+        enrollment,
+        transition="approve_eligibility",
+        from_state="eligibility_review",
+        by=reviewer,
+        rules_version=ProgramRules.objects.in_force(date(2026, 11, 21)),
+        note=CANARY,
+    )
     record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
+    token, _secret = AuthToken.objects.create(user=admin)
     other = factories.MembershipFactory(role="admin").user
     invitation = Invitation.objects.create(
         organization=org,
@@ -186,6 +227,7 @@ def world(settings, tmp_path):
         "other_partner": other,
         "member": member,
         "unassigned_auditor": factories.UserFactory(groups=["ISSI auditor"]),
+        "finished_auditor": finished,
     }
     values = {
         "organization_id": org.pk,
@@ -208,13 +250,16 @@ def world(settings, tmp_path):
         "org": org,
         "audit": audit,
         "record": record,
+        "token": token,
         "invitation": invitation,
     }
 
 
 def url_for(name: str, pattern: str, world) -> str:
     values = dict(world["values"])
-    if name.startswith("metrics-import"):
+    if name == "api-token-detail":
+        values["id"] = world["token"].token_key
+    elif name.startswith("metrics-import"):
         values["kind"] = "cases"
         values["pk"] = world["record"].pk
     elif name.startswith("fact-"):
@@ -251,6 +296,8 @@ def test_route_answers_each_outsider_as_expected(name, world):
         if want == LOGIN:
             got = LOGIN if got == 302 and "/accounts/login/" in response["Location"] else got
         answers[role] = got
+        if role != "member":
+            assert CANARY not in response.content.decode(errors="replace"), (role, url)
     assert answers == dict(zip(ROLES, expected, strict=True)), url
     # No outsider changed anything on the way.
     audit = world["audit"]
@@ -258,6 +305,7 @@ def test_route_answers_each_outsider_as_expected(name, world):
     assert (audit.status, audit.evidence.count()) == ("claimed", 1)
     assert audit.enrollment.state == "capability"
     assert world["org"].support_contracts.count() == 1
+    assert AuthToken.objects.filter(pk=world["token"].pk).exists()
     assert sorted(world["org"].memberships.values_list("role", flat=True)) == ["admin", "member"]
     invitation = world["invitation"]
     invitation.refresh_from_db()
