@@ -1,7 +1,8 @@
 """The one importer for cases.csv and revenue.csv (SPEC section 5), used by pages, API and tasks.
 
-The file streams into a TEMP staging table with PostgreSQL COPY; one INSERT ... ON CONFLICT DO
-UPDATE writes every row, or fails on the first bad one (see metrics.importsql); after a failure
+The file streams into a TEMP staging table with PostgreSQL COPY; one statement writes every row
+(a plain INSERT into an organisation without rows, otherwise an upsert of the rows that differ),
+or fails on the first bad one (see metrics.importsql); after a failure
 the rules run as set-based SQL to list every bad cell. The organisation's rollups are then
 recomputed. All or nothing: any bad row and nothing changes. No query runs per row.
 """
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from designation.models import Organization
 from metrics.importsql import KINDS, ImportKind
 from metrics.models import ImportRecord
 
@@ -162,10 +164,19 @@ def _save(cursor, kind: ImportKind, organization_id: int, today: date) -> tuple[
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, organization_id % 2**31]
         )
+        cursor.execute(kind.prepare_sql, params)
+        found = cursor.fetchone()
+        if found is None:
+            raise Organization.DoesNotExist(f"Organisation {organization_id} does not exist.")
+        first = bool(kind.insert_sql) and not found[2]
         try:
             with transaction.atomic():
-                cursor.execute(kind.upsert_sql, params)
-                created, updated = cursor.fetchone()
+                if first:  # nothing to compare with: a plain sorted INSERT
+                    cursor.execute(kind.insert_sql, params)
+                    created, updated = cursor.rowcount, 0
+                else:
+                    cursor.execute(kind.upsert_sql, params)
+                    created, updated = cursor.fetchone()
         except DatabaseError:
             _validate(cursor, kind, today)  # names every bad cell and raises ImportRejected
             raise  # no rule explains the failure: a fault, not the file's
