@@ -106,6 +106,15 @@ class MonthlyRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "month"], name="rollup_per_org_month")
         ]
+        # The nightly job sums twelve months for every organisation: an index-only scan of the
+        # window's months (measured at 500k organisations: 6M rows read without the table).
+        indexes = [
+            models.Index(
+                fields=["month", "organization"],
+                include=["csp_case_count", "csp_revenue_usd", "acr_revenue_usd"],
+                name="rollup_month_figures",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.month:%Y-%m}"
