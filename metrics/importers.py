@@ -174,13 +174,17 @@ def _save(cursor, kind: ImportKind, organization_id: int, today: date) -> tuple[
                 if first:  # nothing to compare with: a plain sorted INSERT
                     cursor.execute(kind.insert_sql, params)
                     created, updated = cursor.rowcount, 0
+                    rollups_move = created > 0
                 else:
                     cursor.execute(kind.upsert_sql, params)
-                    created, updated = cursor.fetchone()
+                    row = cursor.fetchone()
+                    created, updated = row[0], row[1]
+                    # The cases upsert says whether any rollup can change; revenue always does.
+                    rollups_move = row[2] if len(row) > 2 else bool(created or updated)
         except DatabaseError:
             _validate(cursor, kind, today)  # names every bad cell and raises ImportRejected
             raise  # no rule explains the failure: a fault, not the file's
-        if created or updated:
+        if rollups_move:
             cursor.execute(kind.rollup_sql, params)
     return created, updated
 

@@ -223,25 +223,32 @@ CASES = ImportKind(
         FROM ({_CASE_CHECKED}) AS v
         ORDER BY case_id
     """,  # noqa: S608 (built from constants; values are parameters)
+    # The rows that are new or differ from the stored ones (an anti-join on the unique index),
+    # with what they replace; a re-import leaves none, so it writes and locks nothing. The
+    # rollups are recomputed only when a case is new in CSP, or moved month or program.
     upsert_sql=f"""
-        WITH upserted AS (
+        WITH changed AS MATERIALIZED (
+            SELECT v.*, m.case_id IS NULL AS new_case,
+                   date_trunc('month', m.opened_on) AS old_month, m.program AS old_program
+            FROM (
+                SELECT *, lag(case_id) OVER (ORDER BY case_id) AS previous
+                FROM ({_CASE_CHECKED}) AS checked
+            ) AS v
+            LEFT JOIN metrics_case AS m
+                ON m.organization_id = %(org)s AND m.case_id = v.case_id
+            WHERE m.case_id IS NULL OR v.case_id IS NOT DISTINCT FROM v.previous
+               OR (m.opened_on, m.program, m.customer_tenant_id, m.severity, m.title)
+                  IS DISTINCT FROM (v.opened_on, v.program, v.customer_tenant_id, v.severity,
+                  v.title)
+        ),
+        upserted AS (
             INSERT INTO metrics_case AS c
                 (organization_id, case_id, opened_on, program, customer_tenant_id, severity, title)
             SELECT %(org)s,
                    CASE WHEN case_id IS DISTINCT FROM previous THEN case_id
                         ELSE {_refused("case_id")} END,
                    opened_on, program, customer_tenant_id, severity, title
-            FROM (
-                SELECT *, lag(case_id) OVER (ORDER BY case_id) AS previous
-                FROM ({_CASE_CHECKED}) AS checked
-            ) AS v
-            WHERE NOT EXISTS (
-                SELECT FROM metrics_case AS m
-                WHERE m.organization_id = %(org)s AND m.case_id = v.case_id
-                  AND v.case_id IS DISTINCT FROM v.previous
-                  AND (m.opened_on, m.program, m.customer_tenant_id, m.severity, m.title)
-                    = (v.opened_on, v.program, v.customer_tenant_id, v.severity, v.title)
-            )
+            FROM changed
             ORDER BY case_id
             ON CONFLICT (organization_id, case_id) DO UPDATE SET
                 opened_on = EXCLUDED.opened_on, program = EXCLUDED.program,
@@ -252,7 +259,11 @@ CASES = ImportKind(
                 EXCLUDED.customer_tenant_id, EXCLUDED.severity, EXCLUDED.title)
             RETURNING (xmax = 0) AS inserted
         )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+               (SELECT coalesce(bool_or(CASE WHEN new_case THEN program = 'CSP'
+                    ELSE old_month IS DISTINCT FROM date_trunc('month', opened_on)
+                      OR (old_program = 'CSP') IS DISTINCT FROM (program = 'CSP') END), false)
+                FROM changed)
         FROM upserted
     """,  # noqa: S608 (built from constants; values are parameters)
     # Every month of the organisation, so a case moved to another month leaves its old one.

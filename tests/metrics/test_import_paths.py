@@ -111,3 +111,25 @@ def test_both_paths_store_the_same_rows(do_import, org, other_org, partner_admin
 
     assert stored(org) == stored(other_org)
     assert stored(org)[0] == ("S-0", date(2026, 1, 10), "CSP", "t0", "", "title 0")
+
+
+def test_rollups_follow_a_case_leaving_csp_and_stay_put_for_a_new_title(do_import, org):
+    from metrics.models import MonthlyRollup
+
+    def rollups():
+        return dict(
+            MonthlyRollup.objects.filter(organization=org).values_list("month", "csp_case_count")
+        )
+
+    do_import("cases", csv_bytes(CASES_HEADER, "R-1,2026-01-05,CSP,,,", "R-2,2026-01-06,CSP,,,"))
+    assert rollups() == {date(2026, 1, 1): 2}
+    retitled = do_import(
+        "cases", csv_bytes(CASES_HEADER, "R-1,2026-01-05,CSP,,,new title", "R-2,2026-01-06,CSP,,,")
+    )
+    assert retitled.as_response() == {"created": 0, "updated": 1, "unchanged": 1}
+    assert rollups() == {date(2026, 1, 1): 2}
+    left = do_import(
+        "cases", csv_bytes(CASES_HEADER, "R-1,2026-01-05,EA,,,new title", "R-3,2026-02-01,EA,,,")
+    )
+    assert left.as_response() == {"created": 1, "updated": 1, "unchanged": 0}
+    assert rollups() == {date(2026, 1, 1): 1}
