@@ -74,7 +74,9 @@ class ImportKind:
 
         FOR KEY SHARE until commit keeps the organisation from being deleted or re-keyed;
         naming it in metrics.checked_organization lets its cases skip the per-row trigger
-        (migration 0003); ::date::text reads a day back as YYYY-MM-DD only under DateStyle ISO.
+        (migration 0003); ::date::text reads a day back as YYYY-MM-DD only under DateStyle ISO;
+        no hash joins: the upsert's rows come sorted by case_id and merge with the unique index
+        (a hash join spilled the 1M staged rows to disk in batches: measured 25% slower).
         """
         has_rows = (
             f"EXISTS (SELECT FROM {self.table} WHERE organization_id = o.id)"
@@ -83,7 +85,8 @@ class ImportKind:
         )
         return f"""
             SELECT set_config('DateStyle', 'ISO', true),
-                   set_config('metrics.checked_organization', o.id::text, true), {has_rows}
+                   set_config('metrics.checked_organization', o.id::text, true), {has_rows},
+                   set_config('enable_hashjoin', 'off', true)
             FROM designation_organization o WHERE o.id = %(org)s FOR KEY SHARE
         """  # noqa: S608 (built from constants; values are parameters)
 
