@@ -1,7 +1,7 @@
 """Benchmark data made with SQL generate_series in the `bench` database (never the portal's).
 
 Scale S: 1,000 organisations, 1M cases; M: 10,000 organisations, 10M cases; L (the whole partner
-program, long-running: about 10 minutes to generate and 6 GB of disk): 500,000 organisations,
+program, long-running: up to 15 minutes to generate here and 7 GB of disk): 500,000 organisations,
 10M cases; all with 24 months of CSP and ACR revenue. The first organisation is the largest (a
 tenth of all cases). Cases are spread over the 24 complete months before AS_OF and AS_OF's own
 month; 70% are CSP.
