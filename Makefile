@@ -36,14 +36,19 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## Benchmarks, each figure beside its floor: make bench [SCALE="S M"|S|M|L] [ROUNDS=3]
+## (L = 500,000 organisations: long-running; see bench/data.py). Writes bench/RESULTS.md.
+SCALE ?= S M
+ROUNDS ?= 3
 bench: install
-	DEBUG=1 $(BIN)/python -m bench
+	DEBUG=1 $(BIN)/python -m bench $(foreach s,$(SCALE),--scale $(s)) --rounds $(ROUNDS)
 
 ## The current two-factor code of a demo staff user: make otp USER=reviewer
 otp: install
 	@DEBUG=1 $(BIN)/python manage.py demo_otp $(USER)
 
-## 50 clients for 30 s on the dashboard and API against gunicorn with production settings.
+## wrk on /healthz/, the dashboard and the case-rate API at 1, 8, 50 connections against gunicorn
+## with production settings (installs Debian's wrk when missing and root). Writes bench/RESULTS.md.
 load: install
 	DEBUG=1 $(BIN)/python -m bench.load_test
 

@@ -1,30 +1,39 @@
-"""Loopback load test: 50 clients on the dashboard and API for 30 s against production gunicorn.
+"""Loopback load test with wrk: /healthz/, the dashboard and the case-rate API against gunicorn
+started as production runs it (DEBUG off, the compose file's sync workers, the production default
+of persistent database connections), at 1, 8 and 50 connections.
 
-Bounded in time and request count; prints p95 latency and throughput per endpoint.
+    make load    # DEBUG=1 .venv/bin/python -m bench.load_test [--seconds 5 --rounds 3]
 
-    make load    # DEBUG=1 .venv/bin/python -m bench.load_test [--clients 50 --seconds 30]
-
-It creates (or reuses) a database `portal_loadtest` on the same PostgreSQL server as the portal
-(DATABASE_URL, or the embedded server), migrates it and loads the demo data.
+For each number of connections, every round runs the three endpoints in turn (interleaved), each
+for --seconds; a figure is the median over the rounds of wrk's p50/p95/p99 and requests/s, and
+each endpoint's p95 is also given as a ratio to /healthz/'s p95 at the same connections. wrk
+(Debian package `wrk`) is installed with apt-get when missing and running as root; otherwise the
+test says what to install. It creates (or reuses) a database `portal_loadtest` on the portal's
+PostgreSQL server (DATABASE_URL, or the embedded one), migrates it and loads the demo data. The
+latest figures are written into bench/RESULTS.md.
 """
 
 import argparse
 import http.client
+import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_REQUESTS = 500_000  # a hard cap whatever the duration
+RESULTS = ROOT / "bench" / "RESULTS.md"
+LATEST = "## Latest `make load` run"
+CONNECTIONS = (1, 8, 50)
 
 
 def database_url() -> str:
@@ -127,68 +136,82 @@ def api_token(port: int, username: str, password: str) -> str:
     return json.loads(body)["token"]
 
 
-def run_load(
-    port: int, auth: dict, paths: dict[str, tuple[str, str]], clients: int, seconds: float
-):
-    """Each client cycles through the paths until the deadline; returns latencies and errors."""
-    latencies: dict[str, list[float]] = {name: [] for name in paths}
-    errors: list[str] = []
-    lock = threading.Lock()
-    count = [0]
-    deadline = time.monotonic() + seconds
-
-    def worker():
-        session = Client(port, cookies=auth["cookies"])
-        api = Client(port, token=auth["token"])
-        names = list(paths)
-        i = 0
-        while time.monotonic() < deadline:
-            with lock:
-                if count[0] >= MAX_REQUESTS:
-                    return
-                count[0] += 1
-            name = names[i % len(names)]
-            i += 1
-            kind, path = paths[name]
-            client = api if kind == "api" else session
-            started = time.perf_counter()
-            try:
-                response, _ = client.request("GET", path)
-                status = response.status
-            except (http.client.HTTPException, OSError) as exc:
-                status = f"{type(exc).__name__}"
-            elapsed = time.perf_counter() - started
-            with lock:
-                if status == 200:
-                    latencies[name].append(elapsed)
-                else:
-                    errors.append(f"{name}: {status}")
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, errors, time.monotonic() - started
+# wrk prints p50/75/90/99 only: this script reports p50/p95/p99 and the error counts as JSON.
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %d, "duration_us": %d, "errors": %d, "non_2xx": %d, '
+    .. '"p50_us": %d, "p95_us": %d, "p99_us": %d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+def ensure_wrk() -> str:
+    """The wrk binary; installed from Debian when missing and root, else say what to install."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: apt-get install -y wrk", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.run(["apt-get", "install", "-y", "wrk"], env=env).returncode != 0:
+            subprocess.run(["apt-get", "update"], env=env, check=True)
+            subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, check=True)
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit(
+            "make load needs wrk: install the Debian/Ubuntu package `wrk` "
+            "(sudo apt-get install wrk) or build it from https://github.com/wg/wrk."
+        )
+    return found
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-    args = parser.parse_args()
+def wrk(binary, script, port, path, headers, connections, seconds) -> dict:
+    """One wrk run; its requests/s, p50/p95/p99 in ms and its errors."""
+    command = [binary, f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s"]
+    command += ["--timeout", "10s", "-s", script]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    found = json.loads(output.split("RESULT ", 1)[1].splitlines()[0])
+    return {
+        "rps": found["requests"] / (found["duration_us"] / 1e6),
+        "p50": found["p50_us"] / 1000,
+        "p95": found["p95_us"] / 1000,
+        "p99": found["p99_us"] / 1000,
+        "errors": found["errors"] + found["non_2xx"],
+        "requests": found["requests"],
+    }
 
-    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+
+def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn as the compose file starts it (sync workers), on a free loopback port."""
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", str(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(150):
+        try:
+            Client(port).request("GET", "/healthz/")
+            return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /healthz/ within 30 s.")
+
+
+def prepare_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "CONN_MAX_AGE")}
     env.update(
         DATABASE_URL=database_url(),
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -201,9 +224,8 @@ def main() -> None:
         subprocess.run(
             [python, "manage.py", *step], cwd=ROOT, env=env, check=True, capture_output=True
         )
-    env["DEBUG"] = "0"
-    static_root = tempfile.mkdtemp(prefix="portal-static-")
-    env["STATIC_ROOT"] = static_root
+    env["DEBUG"] = "0"  # production settings; CONN_MAX_AGE left to its production default
+    env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="portal-static-")
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput"],
         cwd=ROOT,
@@ -211,75 +233,124 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
+    return env
 
-    port = free_port()
-    gunicorn = Path(python).with_name("gunicorn")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--worker-class",
-            "gthread",
-            "--keep-alive",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+
+def measure(binary, port, endpoints, rounds, seconds) -> dict:
+    """{(endpoint, connections): median figures}, endpoints interleaved within each round."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_REPORT)
+    runs: dict = {}
     try:
-        for _ in range(100):
-            try:
-                Client(port).request("GET", "/healthz/")
-                break
-            except OSError:
-                time.sleep(0.2)
+        for connections in CONNECTIONS:
+            for _ in range(rounds):
+                for name, (path, headers) in endpoints.items():
+                    result = wrk(binary, script.name, port, path, headers, connections, seconds)
+                    runs.setdefault((name, connections), []).append(result)
+    finally:
+        os.unlink(script.name)
+    return {
+        key: {
+            figure: statistics.median(run[figure] for run in results)
+            for figure in ("rps", "p50", "p95", "p99")
+        }
+        | {"errors": sum(run["errors"] for run in results)}
+        for key, results in runs.items()
+    }
+
+
+def report(figures: dict, endpoints, header: str) -> list[str]:
+    lines = [
+        header,
+        f"{'endpoint':<16} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'p95 / healthz':>13} {'errors':>6}",
+    ]
+    for connections in CONNECTIONS:
+        base = figures[("/healthz/", connections)]["p95"]
+        for name in endpoints:
+            f = figures[(name, connections)]
+            lines.append(
+                f"{name:<16} {connections:>5} {f['rps']:>8.1f} {f['p50']:>8.2f} {f['p95']:>8.2f} "
+                f"{f['p99']:>8.2f} {f['p95'] / base:>12.2f}x {f['errors']:>6}"
+            )
+    health = figures[("/healthz/", 8)]["p95"]
+    dashboard = figures[("dashboard", 8)]["p95"]
+    lines.append(
+        f"target /healthz/ p95 <= 5 ms at 8 connections: {health:.2f} ms "
+        f"({'met' if health <= 5 else 'NOT MET'})"
+    )
+    lines.append(
+        f"target dashboard p95 <= 5x /healthz/ p95 at 8 connections: {dashboard / health:.2f}x "
+        f"({'met' if dashboard <= 5 * health else 'NOT MET'})"
+    )
+    return lines
+
+
+def write_results(lines: list[str], command: str) -> None:
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    head, _, after = text.partition(LATEST)
+    marker = after.find("\n## ")
+    rest = after[marker:] if after and marker >= 0 else ""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    section = (
+        f"{LATEST}\n\nWritten by the load test itself ({stamp}, load average {load} at the end)"
+        f" with:\n\n    {command}\n\n```\n" + "\n".join(lines) + "\n```\n"
+    )
+    RESULTS.write_text(head.rstrip() + "\n\n" + section + rest)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (>= 3)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (compose: 3)")
+    parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    args = parser.parse_args()
+    if args.rounds < 3:
+        parser.error("--rounds must be at least 3: a median needs them")
+    binary = ensure_wrk()
+    env = prepare_env()
+    server, port = start_gunicorn(env, args.workers)
+    try:
         cookies = sign_in(port, "contoso", "designation-demo")
         token = api_token(port, "contoso", "designation-demo")
         organization = Client(port, token=token).request("GET", "/api/v1/organizations/")[1]
         org_id = int(re.search(rb'"id":\s*(\d+)', organization).group(1))
-        paths = {
-            "dashboard page": ("page", f"/organizations/{org_id}/"),
-            "API case rate": ("api", f"/api/v1/organizations/{org_id}/case-rate/"),
-            "API prerequisites": ("api", f"/api/v1/organizations/{org_id}/prerequisites/"),
-            "API organisations": ("api", "/api/v1/organizations/"),
+        proxied = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+        endpoints = {
+            "/healthz/": ("/healthz/", proxied),
+            "dashboard": (f"/organizations/{org_id}/", {**proxied, "Cookie": cookies}),
+            "case-rate API": (
+                f"/api/v1/organizations/{org_id}/case-rate/",
+                {**proxied, "Authorization": f"Token {token}"},
+            ),
         }
-        latencies, errors, elapsed = run_load(
-            port, {"cookies": cookies, "token": token}, paths, args.clients, args.seconds
-        )
+        for name, (path, headers) in endpoints.items():  # each answers 200, not a redirect
+            client = Client(port)
+            client.headers = dict(headers)
+            status = client.request("GET", path)[0].status
+            if status != 200:
+                raise SystemExit(f"{name} answered HTTP {status}: nothing to measure.")
+        figures = measure(binary, port, endpoints, args.rounds, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-    total = sum(len(v) for v in latencies.values())
-    everything = [x for v in latencies.values() for x in v]
-    print(
-        f"Load test: {args.clients} clients, {elapsed:.1f} s, gunicorn {args.workers} workers x "
-        f"{args.threads} threads, production settings, loopback"
+    header = (
+        f"wrk, loopback, gunicorn {args.workers} sync workers, production settings "
+        f"(CONN_MAX_AGE default), {args.rounds} interleaved rounds of {args.seconds} s per "
+        f"endpoint, medians; {os.cpu_count()} cores shared with wrk"
     )
-    print(f"{'endpoint':<20} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-    for name, values in latencies.items():
-        print(
-            f"{name:<20} {len(values):>9} {percentile(values, 0.5) * 1000:>8.1f} "
-            f"{percentile(values, 0.95) * 1000:>8.1f} {percentile(values, 0.99) * 1000:>8.1f}"
+    lines = report(figures, endpoints, header)
+    print("\n".join(lines))
+    if not args.no_results:
+        write_results(
+            lines,
+            f"DEBUG=1 .venv/bin/python -m bench.load_test --seconds {args.seconds} "
+            f"--rounds {args.rounds} --workers {args.workers}",
         )
-    print(
-        f"{'all':<20} {total:>9} {percentile(everything, 0.5) * 1000:>8.1f} "
-        f"{percentile(everything, 0.95) * 1000:>8.1f} {percentile(everything, 0.99) * 1000:>8.1f}"
-    )
-    print(f"throughput: {total / elapsed:.1f} requests/s; errors: {len(errors)}")
-    if everything:
-        print(f"mean latency: {statistics.mean(everything) * 1000:.1f} ms")
-    if errors:
-        print("first errors:", errors[:10])
-        raise SystemExit(1)
+    if any(f["errors"] for f in figures.values()):
+        raise SystemExit("Some requests failed (see the errors column).")
 
 
 if __name__ == "__main__":

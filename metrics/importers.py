@@ -1,7 +1,8 @@
 """The one importer for cases.csv and revenue.csv (SPEC section 5), used by pages, API and tasks.
 
-The file streams into a TEMP staging table with PostgreSQL COPY; one INSERT ... ON CONFLICT DO
-UPDATE writes every row, or fails on the first bad one (see metrics.importsql); after a failure
+The file streams into a TEMP staging table with PostgreSQL COPY; one statement writes every row
+(a plain INSERT into an organisation without rows, otherwise an upsert of the rows that differ),
+or fails on the first bad one (see metrics.importsql); after a failure
 the rules run as set-based SQL to list every bad cell. The organisation's rollups are then
 recomputed. All or nothing: any bad row and nothing changes. No query runs per row.
 """
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from designation.models import Organization
 from metrics.import_changes import ImportChanges, window_rate
 from metrics.importsql import KINDS, STAGE, ImportKind
 from metrics.models import ImportRecord
@@ -155,27 +157,54 @@ def _validate(cursor, kind: ImportKind, today: date) -> None:
         )
 
 
-def _save(cursor, kind: ImportKind, organization_id: int, today: date) -> ImportChanges:
-    """Write every staged row and recompute the rollups; what changed. Rejects bad files."""
+def _save(
+    cursor, kind: ImportKind, organization_id: int, today: date
+) -> tuple[int, int, ImportChanges]:
+    """Write every staged row and recompute the rollups; (created, updated, what changed per
+    month). Rejects bad files."""
     params = {"org": organization_id, "today": today}
     with transaction.atomic():
         # One import per organisation at a time: the rollups are recomputed from its rows.
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, organization_id % 2**31]
         )
+        cursor.execute(kind.prepare_sql, params)
+        found = cursor.fetchone()
+        if found is None:
+            raise Organization.DoesNotExist(f"Organisation {organization_id} does not exist.")
+        first = bool(kind.insert_sql) and not found[2]
         rate_before = window_rate(cursor, organization_id, today)
         try:
             with transaction.atomic():
-                cursor.execute(kind.upsert_sql, params)
-                written = cursor.fetchall()
+                if first:  # nothing to compare with: a plain sorted INSERT
+                    cursor.execute(kind.insert_sql, params)
+                    created, updated = cursor.rowcount, 0
+                    rollups_move = created > 0
+                    written = None  # every row of the file is new
+                else:
+                    cursor.execute(kind.upsert_sql, params)
+                    row = cursor.fetchone()
+                    created, updated, written = row[0], row[1], row[-1]
+                    # The cases upsert says whether any rollup can change; revenue always does.
+                    rollups_move = row[2] if len(row) > 3 else bool(created or updated)
         except DatabaseError:
             _validate(cursor, kind, today)  # names every bad cell and raises ImportRejected
             raise  # no rule explains the failure: a fault, not the file's
-        changes = ImportChanges.of(written, today, rate_before)
-        if changes.created or changes.updated:
+        cursor.execute(kind.changes_sql, params)  # rows per month of the file
+        changes = ImportChanges.of(_per_month(cursor.fetchall(), written), today, rate_before)
+        if rollups_move:
             cursor.execute(kind.rollup_sql, params)
         changes.case_rate_after = window_rate(cursor, organization_id, today)
-    return changes
+    return created, updated, changes
+
+
+def _per_month(file_rows, written) -> list[tuple]:
+    """(month, rows, created, changed) for each month of the file; `written` is the upsert's
+    [[month, created, changed], ...], or None when every row was new."""
+    if written is None:
+        return [(month, rows, rows, 0) for month, rows in file_rows]
+    wrote = {date.fromisoformat(str(m)[:10]): (c, u) for m, c, u in written}
+    return [(month, rows, *wrote.get(month, (0, 0))) for month, rows in file_rows]
 
 
 def _progress(record: ImportRecord | None, status: str, progress: int, **fields) -> None:
@@ -222,8 +251,7 @@ def run_import(
                         "The file has a header row but no data rows: nothing to import.", []
                     )
                 _progress(record, ImportRecord.Status.SAVING, 40, rows=rows)
-                changes = _save(cursor, spec, organization_id, today)
-                created, updated = changes.created, changes.updated
+                created, updated, changes = _save(cursor, spec, organization_id, today)
             finally:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     except ImportRejected as exc:
@@ -241,10 +269,10 @@ def run_import(
             created=created,
             updated=updated,
             unchanged=rows - created - updated,
+            changes=changes.as_dict(),
             detail=f"{rows} row{'s' if rows != 1 else ''} imported: {created} new, "
             f"{updated} changed, "
             f"{rows - created - updated} unchanged.",
-            changes=changes.as_dict(),
         )
     _finish(record, outcome)
     return outcome
@@ -265,6 +293,6 @@ def _finish(record: ImportRecord | None, outcome: ImportOutcome) -> None:
         error_count=outcome.error_count,
         errors=outcome.errors,
         detail=outcome.detail[:500],
-        changes=outcome.changes,
         finished_at=timezone.now(),
+        changes=outcome.changes,
     )

@@ -1,12 +1,19 @@
-"""The SQL of the importer: per file kind, its columns, its rules, its upsert and its rollups.
+"""The SQL of the importer: per file kind, its columns, its rules, its writes and its rollups.
 
-A staged file (text columns, in file order) is written by ONE statement, INSERT ... ON CONFLICT
-DO UPDATE ... WHERE the values differ, whose SELECT turns any value breaking a rule into NULL (or
-a cast error, or a repeated key): a bad file therefore fails that statement, which is rolled back.
-Only then do the rules run one by one, as set-based SQL over the numbered staging rows, to name
-every bad cell (row, column, message). A good file is read once; a bad one is explained in full.
-Values are trimmed; an empty value is a missing one. Rows are numbered as a spreadsheet shows
-them: the header is row 1.
+A staged file (text columns, in file order) is written by ONE statement whose SELECT turns any
+value breaking a rule into NULL (or a cast error, or a repeated key): a bad file therefore fails
+that statement, which is rolled back. Only then do the rules run one by one, as set-based SQL
+over the numbered staging rows, to name every bad cell (row, column, message). A good file is
+read once; a bad one is explained in full. Values are trimmed; an empty value is a missing one.
+Rows are numbered as a spreadsheet shows them: the header is row 1.
+
+Cases have two writes (measured on 1M rows, see bench/RESULTS.md): a plain INSERT sorted by
+case_id when the organisation has no cases yet (the unique index refuses a repeated case ID), and
+otherwise an upsert that first drops, by an anti-join on the unique index, every row equal to the
+stored one, so that a re-import writes (and locks, and WAL-logs) nothing. Trimmed values are
+computed once (OFFSET 0 keeps the planner from inlining them into every use), and a day is
+checked without a regex: under DateStyle ISO a YYYY-MM-DD day is ten characters that read back
+unchanged through ::date::text.
 """
 
 from dataclasses import dataclass
@@ -14,7 +21,6 @@ from dataclasses import dataclass
 from metrics import rules
 
 STAGE = "metrics_import_stage"
-_DATE = r"'^\d{4}-\d\d-\d\d$'"  # the format; the cast then checks the calendar
 _MONTH = r"'^\d{4}-\d\d$'"
 _AMOUNT = r"'^\d+(\.\d{1,2})?$'"  # numeric(14, 2) overflows above 999999999999.99
 
@@ -25,11 +31,15 @@ def _quoted(value: str) -> str:
 
 
 def _is_date(text: str) -> str:
-    """True when `text` is a real calendar day written YYYY-MM-DD, without raising."""
+    """True when `text` is a real calendar day written YYYY-MM-DD, without raising (no regex)."""
+    year, month, day = f"substr({text}, 1, 4)", f"substr({text}, 6, 2)", f"substr({text}, 9, 2)"
+    y = f"{year}::int"
+    leap = f"(mod({y}, 4) = 0 AND (mod({y}, 100) <> 0 OR mod({y}, 400) = 0))"
     return (
-        f"(CASE WHEN {text} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' "
-        f"AND {text} >= '0001' THEN substr({text}, 9, 2)::int <= extract(day from "
-        f"(substr({text}, 1, 8) || '01')::date + interval '1 month' - interval '1 day') "
+        f"(CASE WHEN translate({text}, '0123456789', '##########') = '####-##-##' "
+        f"AND {year} >= '0001' AND {month} BETWEEN '01' AND '12' AND {day} >= '01' "
+        f"THEN {day} <= CASE WHEN {month} IN ('04', '06', '09', '11') THEN '30' "
+        f"WHEN {month} <> '02' THEN '31' WHEN {leap} THEN '29' ELSE '28' END "
         "ELSE false END)"
     )
 
@@ -52,27 +62,63 @@ class ImportKind:
     normalised: str  # SELECT list naming each column's trimmed, empty-as-NULL value
     checks: tuple[tuple[str, str], ...]  # (column, CASE ... THEN message END)
     key: tuple[str, ...]
-    upsert_sql: str  # (month, rows, created, updated) per month of the file; fails on a bad row
+    upsert_sql: str  # counts (created, updated); fails on any bad row
     rollup_sql: str  # the organisation's rollup columns this kind feeds, recomputed
+    changes_sql: str = ""  # per month of the file: (month, rows, written new, written changed)
+    insert_sql: str = ""  # a plain INSERT for an organisation with no rows yet; fails likewise
+    table: str = ""  # the table insert_sql writes, to ask whether the organisation has rows
+
+    @property
+    def prepare_sql(self) -> str:
+        """Lock the organisation once for the statement, set the session for the write, and
+        answer whether the organisation has rows yet (no row at all: it does not exist).
+
+        FOR KEY SHARE until commit keeps the organisation from being deleted or re-keyed;
+        naming it in metrics.checked_organization lets its cases skip the per-row trigger
+        (migration 0003); ::date::text reads a day back as YYYY-MM-DD only under DateStyle ISO;
+        no hash joins: the upsert's rows come sorted by case_id and merge with the unique index
+        (a hash join spilled the 1M staged rows to disk in batches: measured 25% slower).
+        """
+        has_rows = (
+            f"EXISTS (SELECT FROM {self.table} WHERE organization_id = o.id)"
+            if self.table
+            else "true"
+        )
+        return f"""
+            SELECT set_config('DateStyle', 'ISO', true),
+                   set_config('metrics.checked_organization', o.id::text, true), {has_rows},
+                   set_config('enable_hashjoin', 'off', true)
+            FROM designation_organization o WHERE o.id = %(org)s FOR KEY SHARE
+        """  # noqa: S608 (built from constants; values are parameters)
 
     @property
     def validate_sql(self) -> str:
         """Every bad cell (row, column, message), first ERROR_LIMIT by row, with the total."""
         order = {name: index for index, name in enumerate(self.columns)}
-        checks = ", ".join(
-            f"({order[column]}, '{column}', {expression})" for column, expression in self.checks
+        messages = ", ".join(
+            f"{expression} AS m{n}" for n, (_, expression) in enumerate(self.checks)
+        )
+        any_message = " OR ".join(f"m{n} IS NOT NULL" for n in range(len(self.checks)))
+        cells = ", ".join(
+            f"({order[column]}, '{column}', m{n})" for n, (column, _) in enumerate(self.checks)
         )
         key = ", ".join(self.key)
         shown_key = " || ' ' || ".join(f"coalesce({name}, '')" for name in self.key)
-        # A fresh temporary table filled by one COPY keeps the file's order in its ctid.
+        # A fresh temporary table filled by one COPY keeps the file's order in its ctid. Every
+        # rule runs once per row (OFFSET 0 keeps them from being inlined twice); only the rows
+        # with a message are then turned into one row per bad cell.
         return f"""
             WITH v AS (
                 SELECT row_number() OVER (ORDER BY ctid) AS row_no, {self.normalised}
                 FROM {STAGE}
             ),
             bad AS (
-                SELECT v.row_no, c.position, c.column_name, c.message
-                FROM v CROSS JOIN LATERAL (VALUES {checks}) AS c(position, column_name, message)
+                SELECT flagged.row_no, c.position, c.column_name, c.message
+                FROM (
+                    SELECT * FROM (SELECT row_no, {messages} FROM v OFFSET 0) AS each_row
+                    WHERE {any_message}
+                ) AS flagged
+                CROSS JOIN LATERAL (VALUES {cells}) AS c(position, column_name, message)
                 WHERE c.message IS NOT NULL
                 UNION ALL
                 SELECT row_no, {order[self.key[0]]}, '{self.key[0]}',
@@ -90,25 +136,49 @@ class ImportKind:
         """  # noqa: S608 (built from constants; values are parameters)
 
 
-# The upsert's answer: for each month of the file, its rows and how many were new or changed.
-_PER_MONTH = """
-        SELECT staged.month, staged.rows, coalesce(written.created, 0), coalesce(written.updated, 0)
-        FROM staged LEFT JOIN (
-            SELECT month, count(*) FILTER (WHERE inserted) AS created,
-                   count(*) FILTER (WHERE NOT inserted) AS updated
-            FROM upserted GROUP BY month
-        ) AS written USING (month)
-        ORDER BY staged.month
-"""
-
 _CASE_VALUES = """
-    NULLIF(btrim(case_id), '') AS case_id,
+    NULLIF(btrim(case_id), '') COLLATE "C" AS case_id,
     NULLIF(btrim(opened_on), '') AS opened_on,
     upper(NULLIF(btrim(program), '')) AS program,
     coalesce(btrim(customer_tenant_id), '') AS customer_tenant_id,
     upper(coalesce(btrim(severity), '')) AS severity,
     coalesce(btrim(title), '') AS title
 """
+
+
+# Each staged row once: trimmed (fenced by OFFSET 0), the day cast once. A value breaking a rule
+# raises right there (metrics_import_refused, migration 0003), before any row is sorted or
+# written, so a bad file fails fast; validate_sql then names every bad cell.
+def _refused(value: str) -> str:
+    return f"metrics_import_refused({value})"
+
+
+_CASE_CHECKED = f"""
+    SELECT CASE WHEN length(case_id) <= 64 THEN case_id ELSE {_refused("case_id")} END
+               AS case_id,
+           CASE WHEN length(opened_on) = 10 AND day::text = opened_on AND day <= %(today)s
+                THEN day ELSE {_refused("day")} END AS opened_on,
+           CASE WHEN program IN {_one_of(rules.CASE_PROGRAMS)} THEN program
+                ELSE {_refused("program")} END AS program,
+           CASE WHEN length(customer_tenant_id) <= 100 THEN customer_tenant_id
+                ELSE {_refused("customer_tenant_id")} END AS customer_tenant_id,
+           CASE WHEN severity IN ('', {_one_of(rules.SEVERITIES)[1:]} THEN severity
+                ELSE {_refused("severity")} END AS severity,
+           CASE WHEN length(title) <= 500 THEN title ELSE {_refused("title")} END AS title
+    FROM (
+        SELECT *, opened_on::date AS day
+        FROM (SELECT {_CASE_VALUES} FROM {STAGE} OFFSET 0) AS trimmed OFFSET 0
+    ) AS typed
+"""  # noqa: S608 (built from constants)
+
+# What the upsert wrote, per month: [[month, created, changed], ...] (one small aggregate).
+_WRITTEN_PER_MONTH = """(
+    SELECT coalesce(json_agg(json_build_array(month, created, changed)), '[]')
+    FROM (SELECT month, count(*) FILTER (WHERE inserted) AS created,
+                 count(*) FILTER (WHERE NOT inserted) AS changed
+          FROM upserted GROUP BY month) AS per_month
+)"""
+
 
 CASES = ImportKind(
     file_name="cases.csv",
@@ -127,7 +197,7 @@ CASES = ImportKind(
             "CASE WHEN opened_on IS NULL THEN 'The opening date is required.' "
             f"WHEN NOT {_is_date('opened_on')} THEN {_quoted('opened_on')} "
             "|| ' is not a date in the form YYYY-MM-DD.' "
-            f"WHEN opened_on::date > %(today)s THEN {_quoted('opened_on')} "
+            f"WHEN opened_on > to_char(%(today)s::date, 'YYYY-MM-DD') THEN {_quoted('opened_on')} "
             "|| ' is in the future.' END",
         ),
         (
@@ -154,25 +224,49 @@ CASES = ImportKind(
         ),
     ),
     key=("case_id",),
-    # NULL for a bad value (or a case_id equal to the previous one in case_id order) breaks
-    # NOT NULL; the varchar lengths and the date cast raise too. Sorting by case_id lets the
-    # unique index grow in order (measured: 40% faster on 1M rows) and finds repeats in one pass.
+    # A bad value raises in _CASE_CHECKED; a repeated case ID breaks the unique index (INSERT)
+    # or, in the upsert, is refused when equal to the previous one in case_id order. Sorting
+    # by case_id ("C" order, the column's) lets the unique index grow at its right edge and
+    # feeds the anti-join in index order.
+    table="metrics_case",
+    insert_sql=f"""
+        INSERT INTO metrics_case
+            (organization_id, case_id, opened_on, program, customer_tenant_id, severity, title)
+        SELECT %(org)s, case_id, opened_on, program, customer_tenant_id, severity, title
+        FROM ({_CASE_CHECKED}) AS v
+        ORDER BY case_id
+    """,  # noqa: S608 (built from constants; values are parameters)
+    # The rows that are new or differ from the stored ones (an anti-join on the unique index),
+    # with what they replace; a re-import leaves none, so it writes and locks nothing. The
+    # rollups are recomputed only when a case is new in CSP, or moved month or program.
+    # Per month of the file, its rows (the write statement says which it created or changed).
+    changes_sql=f"""
+        SELECT date_trunc('month', NULLIF(btrim(opened_on), '')::date)::date, count(*)
+        FROM {STAGE} GROUP BY 1 ORDER BY 1
+    """,  # noqa: S608 (built from constants; values are parameters)
     upsert_sql=f"""
-        WITH upserted AS (
+        WITH changed AS MATERIALIZED (
+            SELECT v.*, m.case_id IS NULL AS new_case,
+                   date_trunc('month', m.opened_on) AS old_month, m.program AS old_program
+            FROM (
+                SELECT *, lag(case_id) OVER (ORDER BY case_id) AS previous
+                FROM ({_CASE_CHECKED}) AS checked
+            ) AS v
+            LEFT JOIN metrics_case AS m
+                ON m.organization_id = %(org)s AND m.case_id = v.case_id
+            WHERE m.case_id IS NULL OR v.case_id IS NOT DISTINCT FROM v.previous
+               OR (m.opened_on, m.program, m.customer_tenant_id, m.severity, m.title)
+                  IS DISTINCT FROM (v.opened_on, v.program, v.customer_tenant_id, v.severity,
+                  v.title)
+        ),
+        upserted AS (
             INSERT INTO metrics_case AS c
                 (organization_id, case_id, opened_on, program, customer_tenant_id, severity, title)
             SELECT %(org)s,
-                   CASE WHEN case_id IS DISTINCT FROM previous THEN case_id END,
-                   CASE WHEN opened_on ~ {_DATE} AND opened_on::date <= %(today)s
-                        THEN opened_on::date END,
-                   CASE WHEN program IN {_one_of(rules.CASE_PROGRAMS)} THEN program END,
-                   customer_tenant_id,
-                   CASE WHEN severity IN ('', {_one_of(rules.SEVERITIES)[1:]} THEN severity END,
-                   title
-            FROM (
-                SELECT *, lag(case_id) OVER (ORDER BY case_id) AS previous
-                FROM (SELECT {_CASE_VALUES} FROM {STAGE}) AS trimmed
-            ) AS v
+                   CASE WHEN case_id IS DISTINCT FROM previous THEN case_id
+                        ELSE {_refused("case_id")} END,
+                   opened_on, program, customer_tenant_id, severity, title
+            FROM changed
             ORDER BY case_id
             ON CONFLICT (organization_id, case_id) DO UPDATE SET
                 opened_on = EXCLUDED.opened_on, program = EXCLUDED.program,
@@ -181,13 +275,15 @@ CASES = ImportKind(
             WHERE (c.opened_on, c.program, c.customer_tenant_id, c.severity, c.title)
                 IS DISTINCT FROM (EXCLUDED.opened_on, EXCLUDED.program,
                 EXCLUDED.customer_tenant_id, EXCLUDED.severity, EXCLUDED.title)
-            RETURNING (xmax = 0) AS inserted, date_trunc('month', c.opened_on)::date AS month
-        ),
-        staged AS (
-            SELECT date_trunc('month', btrim(opened_on)::date)::date AS month, count(*) AS rows
-            FROM {STAGE} GROUP BY 1
+            RETURNING (xmax = 0) AS inserted, date_trunc('month', opened_on)::date AS month
         )
-        {_PER_MONTH}
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+               (SELECT coalesce(bool_or(CASE WHEN new_case THEN program = 'CSP'
+                    ELSE old_month IS DISTINCT FROM date_trunc('month', opened_on)
+                      OR (old_program = 'CSP') IS DISTINCT FROM (program = 'CSP') END), false)
+                FROM changed),
+               {_WRITTEN_PER_MONTH}
+        FROM upserted
     """,  # noqa: S608 (built from constants; values are parameters)
     # Every month of the organisation, so a case moved to another month leaves its old one.
     rollup_sql="""
@@ -248,6 +344,10 @@ REVENUE = ImportKind(
         ),
     ),
     key=("billing_month", "source"),
+    changes_sql=f"""
+        SELECT (NULLIF(btrim(billing_month), '') || '-01')::date, count(*)
+        FROM {STAGE} GROUP BY 1 ORDER BY 1
+    """,  # noqa: S608 (built from constants; values are parameters)
     upsert_sql=f"""
         WITH upserted AS (
             INSERT INTO metrics_revenueline AS r
@@ -267,13 +367,11 @@ REVENUE = ImportKind(
             ON CONFLICT (organization_id, billing_month, source) DO UPDATE
                 SET amount_usd = EXCLUDED.amount_usd
             WHERE r.amount_usd IS DISTINCT FROM EXCLUDED.amount_usd
-            RETURNING (xmax = 0) AS inserted, r.billing_month AS month
-        ),
-        staged AS (
-            SELECT (btrim(billing_month) || '-01')::date AS month, count(*) AS rows
-            FROM {STAGE} GROUP BY 1
+            RETURNING (xmax = 0) AS inserted, billing_month AS month
         )
-        {_PER_MONTH}
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+               {_WRITTEN_PER_MONTH}
+        FROM upserted
     """,  # noqa: S608 (built from constants; values are parameters)
     rollup_sql="""
         WITH summed AS (

@@ -7,7 +7,7 @@ from typing import BinaryIO
 from django.db import connection, transaction
 
 from designation.models import Organization
-from metrics import rules
+from metrics import rules, snapshots
 from metrics.importers import ImportOutcome, run_import
 from metrics.models import ImportRecord
 from portal.errors import Forbidden
@@ -76,11 +76,12 @@ def import_recorded_file(*, record_id: int, path: str, today: date) -> ImportOut
 
 @dataclass(frozen=True)
 class RecomputeResult:
-    """What the nightly recompute did for a day."""
+    """What the nightly recompute did for a day: organisations covered, snapshots written."""
 
     as_of: date
     ran: bool
     snapshots: int
+    written: int = 0  # new or changed snapshots; a rerun of an unchanged day writes none
 
     def __str__(self) -> str:
         if not self.ran:
@@ -89,42 +90,105 @@ class RecomputeResult:
 
 
 # One statement for every organisation: twelve rollups summed, the rate rounded half up like
-# rules.case_rate, the target in force attached; a rerun of the same day replaces the rows.
+# rules.case_rate, the target in force attached. Rows equal to the day's stored snapshot are
+# dropped by an anti-join before ON CONFLICT (which would lock, dirty and WAL-log every one of
+# them even with a WHERE), so a rerun writes only the figures that changed.
 _RECOMPUTE_SQL = """
-    INSERT INTO metrics_caseratesnapshot AS s
-        (organization_id, as_of, window_start, window_end, case_volume, billed_revenue_usd,
-         case_rate, case_rate_target, computed_at)
-    SELECT o.id, %(as_of)s, %(start)s, %(end)s,
-           coalesce(t.volume, 0), coalesce(t.revenue, 0),
-           CASE WHEN t.revenue > 0 THEN round(t.volume * 1000000.0 / t.revenue, 2) END,
-           (SELECT case_rate_target FROM designation_programrules
-            WHERE effective_from <= %(as_of)s ORDER BY effective_from DESC, id DESC LIMIT 1),
-           now()
-    FROM designation_organization o
-    LEFT JOIN (
-        SELECT organization_id, sum(csp_case_count) AS volume,
-               sum(csp_revenue_usd + acr_revenue_usd) AS revenue
-        FROM metrics_monthlyrollup
-        WHERE month BETWEEN %(start)s AND %(end)s
-        GROUP BY organization_id
-    ) AS t ON t.organization_id = o.id
-    ON CONFLICT (organization_id, as_of) DO UPDATE SET
-        window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
-        case_volume = EXCLUDED.case_volume, billed_revenue_usd = EXCLUDED.billed_revenue_usd,
-        case_rate = EXCLUDED.case_rate, case_rate_target = EXCLUDED.case_rate_target,
-        computed_at = EXCLUDED.computed_at
+    WITH figures AS (
+        SELECT o.id AS organization_id, %(as_of)s::date AS as_of,
+               %(start)s::date AS window_start, %(end)s::date AS window_end,
+               coalesce(t.volume, 0)::integer AS case_volume,
+               coalesce(t.revenue, 0)::numeric(18, 2) AS billed_revenue_usd,
+               (CASE WHEN t.revenue > 0 THEN round(t.volume * 1000000.0 / t.revenue, 2) END)
+                   ::numeric(14, 2) AS case_rate,
+               (SELECT case_rate_target FROM designation_programrules
+                WHERE effective_from <= %(as_of)s ORDER BY effective_from DESC, id DESC LIMIT 1)
+                   AS case_rate_target
+        FROM designation_organization o
+        LEFT JOIN (
+            SELECT organization_id, sum(csp_case_count) AS volume,
+                   sum(csp_revenue_usd + acr_revenue_usd) AS revenue
+            FROM metrics_monthlyrollup
+            WHERE month BETWEEN %(start)s AND %(end)s
+            GROUP BY organization_id
+        ) AS t ON t.organization_id = o.id
+    ),
+    written AS (
+        INSERT INTO metrics_caseratesnapshot AS s
+            (organization_id, as_of, window_start, window_end, case_volume, billed_revenue_usd,
+             case_rate, case_rate_target, computed_at)
+        SELECT f.*, now() FROM figures f
+        WHERE NOT EXISTS (
+            SELECT FROM metrics_caseratesnapshot AS old
+            WHERE old.as_of = %(as_of)s AND old.organization_id = f.organization_id
+              AND (old.window_start, old.window_end, old.case_volume, old.billed_revenue_usd,
+                   old.case_rate, old.case_rate_target)
+                IS NOT DISTINCT FROM (f.window_start, f.window_end, f.case_volume,
+                   f.billed_revenue_usd, f.case_rate, f.case_rate_target)
+        )
+        {on_conflict}
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM figures), (SELECT count(*) FROM written)
 """
+# A day without snapshots yet is a plain INSERT (no speculative insertion per row); a rerun
+# updates the rows whose figures differ (the anti-join has already dropped the equal ones).
+_ON_CONFLICT = """
+        ON CONFLICT (organization_id, as_of) DO UPDATE SET
+            window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
+            case_volume = EXCLUDED.case_volume, billed_revenue_usd = EXCLUDED.billed_revenue_usd,
+            case_rate = EXCLUDED.case_rate, case_rate_target = EXCLUDED.case_rate_target,
+            computed_at = EXCLUDED.computed_at
+        WHERE (s.window_start, s.window_end, s.case_volume, s.billed_revenue_usd, s.case_rate,
+               s.case_rate_target)
+            IS DISTINCT FROM (EXCLUDED.window_start, EXCLUDED.window_end, EXCLUDED.case_volume,
+               EXCLUDED.billed_revenue_usd, EXCLUDED.case_rate, EXCLUDED.case_rate_target)
+"""
+# The lock, and for this transaction: a work_mem that keeps the 500k-group aggregate and the
+# anti-join's hash in memory (4 MB spilled 260 MB to disk), no nested loops (a misestimated
+# anti-join against the day's 500k snapshots went quadratic: minutes instead of seconds), and
+# whether the day has snapshots yet.
+_LOCK_SQL = """
+    SELECT pg_try_advisory_xact_lock(%(lock)s), set_config('work_mem', %(work_mem)s, true),
+           set_config('enable_nestloop', 'off', true),
+           EXISTS (SELECT FROM metrics_caseratesnapshot WHERE as_of = %(as_of)s)
+"""
+RECOMPUTE_WORK_MEM = "128MB"
 
 
 def recompute_case_rates(*, as_of: date) -> RecomputeResult:
     """Store every organisation's TTM snapshot for as_of in one statement; skip if one runs."""
     start, end = rules.ttm_window(as_of)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_RECOMPUTE_LOCK])
+        cursor.execute(
+            _LOCK_SQL, {"lock": _RECOMPUTE_LOCK, "work_mem": RECOMPUTE_WORK_MEM, "as_of": as_of}
+        )
+        locked, _, _, rerun = cursor.fetchone()
+        if not locked:
+            return RecomputeResult(as_of=as_of, ran=False, snapshots=0)
+        sql = _RECOMPUTE_SQL.format(on_conflict=_ON_CONFLICT if rerun else "")
+        cursor.execute(sql, {"as_of": as_of, "start": start, "end": end})
+        organisations, written = cursor.fetchone()
+        return RecomputeResult(as_of=as_of, ran=True, snapshots=organisations, written=written)
+
+
+def nightly_case_rates(*, as_of: date) -> RecomputeResult:
+    """The nightly job: the month's partitions ahead, the day's snapshots, then the retention.
+
+    Each step commits on its own (creating a partition locks the whole snapshot table, so not
+    for the length of the recompute); a session advisory lock keeps another run out meanwhile.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_RECOMPUTE_LOCK])
         if not cursor.fetchone()[0]:
             return RecomputeResult(as_of=as_of, ran=False, snapshots=0)
-        cursor.execute(_RECOMPUTE_SQL, {"as_of": as_of, "start": start, "end": end})
-        return RecomputeResult(as_of=as_of, ran=True, snapshots=cursor.rowcount)
+        try:
+            snapshots.prepare_partitions(as_of=as_of)
+            result = recompute_case_rates(as_of=as_of)
+            snapshots.apply_retention(as_of=as_of)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_RECOMPUTE_LOCK])
+    return result
 
 
 _REBUILD_SQL = """

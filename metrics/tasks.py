@@ -13,7 +13,7 @@ from metrics import services
 def recompute_case_rates(as_of: str | None = None) -> str:
     """Nightly: every organisation's case-rate snapshot for the day (ISO date; default today)."""
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-    return str(services.recompute_case_rates(as_of=day))
+    return str(services.nightly_case_rates(as_of=day))
 
 
 @shared_task(name="metrics.tasks.run_import")

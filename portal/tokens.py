@@ -20,7 +20,7 @@ from portal.roles import requires_two_factor
 # must not tell a guesser that the password was right before the code is.
 REFUSED = (
     "Unable to sign in with these credentials. Reviewers, auditors, program admins and everyone "
-    "who turned on two-factor sign-in also send `otp_token`, the current six-digit code from "
+    "who turned on two-factor sign-in must send `otp_token`, the current six-digit code from "
     "their authenticator app (or a recovery code)."
 )
 

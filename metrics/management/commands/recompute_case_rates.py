@@ -20,6 +20,8 @@ class Command(BaseCommand):
             as_of = date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"--as-of “{raw}” is not a date in the form YYYY-MM-DD.") from exc
-        result = services.recompute_case_rates(as_of=as_of)
+        result = services.nightly_case_rates(as_of=as_of)
         style = self.style.SUCCESS if result.ran else self.style.WARNING
         self.stdout.write(style(str(result)))
+        if result.ran:
+            self.stdout.write(f"{result.written} snapshots new or changed.")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metrics', '0002_lean_indexes'),
+        ('metrics', '0005_rollup_month_figures'),
     ]
 
     operations = [
