@@ -29,6 +29,7 @@ from designation.models import (
 )
 from journey import charts
 from journey import rules as dashboard_rules
+from journey.insights.readiness import readiness_card
 from metrics import rules as metric_rules
 from metrics.selectors import CaseRateFigures, TrendPoint, monthly_trend
 
@@ -198,7 +199,7 @@ def dashboard_for(
         rows=rows,
         renewal=renewal,
     )
-    return Dashboard(
+    board = Dashboard(
         organization=organization,
         on=on,
         rules=rules,
@@ -222,6 +223,8 @@ def dashboard_for(
         renewal=renewal,
         verification_url=verification_url(designation) if designation else "",
     )
+    board.extra["readiness"] = readiness_card(board)  # insights: one more query
+    return board
 
 
 def _steps(enrollment: Enrollment | None, events: list[EnrollmentEvent]):

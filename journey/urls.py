@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from journey.insights import views as insights
 from journey.views import audits, enrollments, overview
 
 urlpatterns = [
@@ -30,6 +31,21 @@ urlpatterns = [
         "enrollments/<int:enrollment_id>/<slug:name>/",
         enrollments.enrollment_transition,
         name="enrollment-transition",
+    ),
+    path(
+        "organizations/<int:organization_id>/readiness/",
+        insights.readiness,
+        name="readiness-page",
+    ),
+    path(
+        "organizations/<int:organization_id>/evidence-library/",
+        insights.evidence_prepare,
+        name="evidence-library",
+    ),
+    path(
+        "organizations/<int:organization_id>/evidence-library/attach/",
+        insights.evidence_attach,
+        name="evidence-library-attach",
     ),
     path("queues/", enrollments.review_queues, name="review-queues"),
     path("audits/", audits.audit_index, name="audit-index"),

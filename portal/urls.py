@@ -20,6 +20,7 @@ router.register("audits", AuditViewSet, basename="audit")
 api_v1 = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("verify/<str:credential_id>/", VerifyView.as_view(), name="api-verify"),
+    path("", include("journey.insights.urls")),  # readiness, benchmarks, program insights
     path("", include(router.urls)),
 ]
 

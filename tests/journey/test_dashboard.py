@@ -18,8 +18,9 @@ from tests.designation.factories import TODAY, enrollment_at, rollups
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, two-factor-free partner: the layout's own queries plus the dashboard's.
-DASHBOARD_QUERIES = 20
+# Session, user, two-factor-free partner: the layout's own queries plus the dashboard's (the
+# readiness card adds one: fees in force and evidence prepared).
+DASHBOARD_QUERIES = 21
 
 
 def overview(client, org, **query):

@@ -56,6 +56,9 @@ MATRIX = {
     "metrics-import": ("POST", LOGIN, 404, 403, 404),
     "metrics-import-detail": ("GET", LOGIN, 404, 200, 404),
     "metrics-import-status": ("GET", LOGIN, 404, 200, 404),
+    "readiness-page": ("GET", LOGIN, 404, 200, 404),
+    "evidence-library": ("POST", LOGIN, 404, 403, 404),
+    "evidence-library-attach": ("POST", LOGIN, 404, 403, 404),
     # --- reviewer and auditor workspaces
     "review-queues": ("GET", LOGIN, 403, 403, 403),
     "audit-index": ("GET", LOGIN, 403, 403, 200),
@@ -71,6 +74,7 @@ MATRIX = {
     "organization-detail": ("GET", 401, 404, 200, 404),
     "organization-prerequisites": ("GET", 401, 404, 200, 404),
     "api-case-rate": ("GET", 401, 404, 200, 404),
+    "api-readiness": ("GET", 401, 404, 200, 404),
     "api-cases-import": ("POST", 401, 404, 403, 404),
     "api-revenue-import": ("POST", 401, 404, 403, 404),
     "enrollment-list": ("GET", 401, 200, 200, 200),

@@ -1,0 +1,47 @@
+"""Insights API: readiness and cohort benchmarks of one organisation (scoped), the program's
+figures (reviewers and program admins)."""
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from designation import selectors
+from designation.models import ProgramRules
+from journey.insights import readiness as readiness_selectors
+from journey.insights.serializers import ReadinessSerializer, readiness_payload
+from portal.api import JourneyErrorsMixin
+from portal.dates import day_of_query, day_parameter
+from portal.errors import ConditionFailed
+
+ORGANIZATION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Organisation.")
+
+
+class ReadinessView(JourneyErrorsMixin, APIView):
+    """Each step's outlook for a journey starting on a day, with reasons and the fees ahead."""
+
+    @extend_schema(
+        operation_id="organizations_readiness",
+        parameters=[
+            ORGANIZATION_ID,
+            day_parameter(
+                "start_on", "The day the journey would start, YYYY-MM-DD; today by default."
+            ),
+        ],
+        responses={
+            200: ReadinessSerializer,
+            400: OpenApiResponse(description="Not a day, or one before the program started."),
+            404: OpenApiResponse(description="No such organisation visible to the caller."),
+        },
+    )
+    def get(self, request: Request, id: int) -> Response:
+        start_on = day_of_query(request, "start_on")
+        organization = selectors.organization_for(request.user, id)
+        try:
+            page = readiness_selectors.readiness_for(
+                organization, start_on=start_on, today=timezone.localdate()
+            )
+        except ProgramRules.DoesNotExist as exc:
+            raise ConditionFailed(str(exc), field="start_on") from exc
+        return Response(ReadinessSerializer(readiness_payload(page)).data)

@@ -1,0 +1,9 @@
+"""API routes of insights, included under /api/v1/ from portal/urls.py."""
+
+from django.urls import path
+
+from journey.insights import api
+
+urlpatterns = [
+    path("organizations/<int:id>/readiness/", api.ReadinessView.as_view(), name="api-readiness"),
+]
