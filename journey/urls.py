@@ -47,6 +47,11 @@ urlpatterns = [
         insights.evidence_attach,
         name="evidence-library-attach",
     ),
+    path(
+        "organizations/<int:organization_id>/benchmarks/",
+        insights.benchmarks,
+        name="benchmarks-page",
+    ),
     path("queues/", enrollments.review_queues, name="review-queues"),
     path("audits/", audits.audit_index, name="audit-index"),
     path("audits/<int:audit_id>/", audits.audit_detail, name="audit-page"),

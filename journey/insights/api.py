@@ -9,8 +9,14 @@ from rest_framework.views import APIView
 
 from designation import selectors
 from designation.models import ProgramRules
+from journey.insights import benchmarks as benchmark_selectors
 from journey.insights import readiness as readiness_selectors
-from journey.insights.serializers import ReadinessSerializer, readiness_payload
+from journey.insights.serializers import (
+    BenchmarksSerializer,
+    ReadinessSerializer,
+    benchmarks_payload,
+    readiness_payload,
+)
 from portal.api import JourneyErrorsMixin
 from portal.dates import day_of_query, day_parameter
 from portal.errors import ConditionFailed
@@ -45,3 +51,28 @@ class ReadinessView(JourneyErrorsMixin, APIView):
         except ProgramRules.DoesNotExist as exc:
             raise ConditionFailed(str(exc), field="start_on") from exc
         return Response(ReadinessSerializer(readiness_payload(page)).data)
+
+
+class BenchmarksView(JourneyErrorsMixin, APIView):
+    """Where the organisation's case rate stands among designated partners, anonymised."""
+
+    @extend_schema(
+        operation_id="organizations_benchmarks",
+        parameters=[
+            ORGANIZATION_ID,
+            day_parameter("on", "Cohorts computed on or before this day; today by default."),
+        ],
+        responses={
+            200: BenchmarksSerializer,
+            400: OpenApiResponse(description="Not a day, or one before the program started."),
+            404: OpenApiResponse(description="No such organisation visible to the caller."),
+        },
+    )
+    def get(self, request: Request, id: int) -> Response:
+        on = day_of_query(request, "on")
+        organization = selectors.organization_for(request.user, id)
+        try:
+            page = benchmark_selectors.benchmarks_for(organization, user=request.user, on=on)
+        except ProgramRules.DoesNotExist as exc:
+            raise ConditionFailed(str(exc), field="on") from exc
+        return Response(BenchmarksSerializer(benchmarks_payload(page)).data)

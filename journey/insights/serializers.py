@@ -69,3 +69,41 @@ def readiness_payload(page) -> dict:
         "fee_totals": r.fee_totals,
         "expected_retakes": r.expected_retakes,
     }
+
+
+class CohortSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["overall", "area", "country"])
+    key = serializers.CharField(help_text="Solution area or country code; empty for overall.")
+    title = serializers.CharField()
+    organizations = serializers.IntegerField()
+    p25 = serializers.DecimalField(max_digits=14, decimal_places=2)
+    median = serializers.DecimalField(max_digits=14, decimal_places=2)
+    p75 = serializers.DecimalField(max_digits=14, decimal_places=2)
+    deciles = serializers.ListField(
+        child=serializers.DecimalField(max_digits=14, decimal_places=2),
+        help_text="10th to 90th percentile.",
+    )
+    standing = serializers.CharField(help_text="Where the organisation's rate stands, in words.")
+
+
+class BenchmarksSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    as_of = serializers.DateField(allow_null=True, help_text="The day the cohorts were computed.")
+    case_rate = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    minimum = serializers.IntegerField(help_text="Fewest organisations a cohort shows.")
+    cohorts = CohortSerializer(many=True)
+    not_shown = serializers.ListField(child=serializers.CharField())
+
+
+def benchmarks_payload(page) -> dict:
+    return {
+        "organization": page.organization.pk,
+        "as_of": page.as_of,
+        "case_rate": page.case_rate,
+        "minimum": page.minimum,
+        "cohorts": [
+            {**row.cohort.__dict__, "title": row.title, "standing": row.standing}
+            for row in page.rows
+        ],
+        "not_shown": page.not_shown,
+    }

@@ -6,4 +6,5 @@ from journey.insights import api
 
 urlpatterns = [
     path("organizations/<int:id>/readiness/", api.ReadinessView.as_view(), name="api-readiness"),
+    path("organizations/<int:id>/benchmarks/", api.BenchmarksView.as_view(), name="api-benchmarks"),
 ]

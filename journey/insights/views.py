@@ -15,6 +15,7 @@ from assessments import services as audit_services
 from designation import selectors
 from designation.models import ProgramRules
 from designation.permissions import is_partner_admin
+from journey.insights import benchmarks as benchmark_selectors
 from journey.insights import readiness as readiness_selectors
 from portal.dates import day_from_query
 from portal.errors import ConditionFailed, Conflict, Forbidden
@@ -108,3 +109,21 @@ def evidence_attach(request: HttpRequest, organization_id: int) -> HttpResponse:
         return redirect("readiness-page", organization_id=organization.pk)
     messages.success(request, f"{len(attached)} prepared file(s) attached to the capability audit.")
     return redirect("audit-page", audit_id=page.capability_audit.pk)
+
+
+@login_required
+def benchmarks(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """Where the organisation's case rate stands among designated partners (anonymised)."""
+    organization = selectors.organization_for(request.user, organization_id)
+    on = day_from_query(request)
+    try:
+        page = benchmark_selectors.benchmarks_for(organization, user=request.user, on=on)
+    except ProgramRules.DoesNotExist as exc:
+        messages.error(request, f"{exc} Showing today.")
+        on = timezone.localdate()
+        page = benchmark_selectors.benchmarks_for(organization, user=request.user, on=on)
+    return render(
+        request,
+        "journey/benchmarks.html",
+        {"organization": organization, "nav_section": "benchmarks", "page": page, "on": on},
+    )

@@ -57,6 +57,7 @@ MATRIX = {
     "metrics-import-detail": ("GET", LOGIN, 404, 200, 404),
     "metrics-import-status": ("GET", LOGIN, 404, 200, 404),
     "readiness-page": ("GET", LOGIN, 404, 200, 404),
+    "benchmarks-page": ("GET", LOGIN, 404, 200, 404),
     "evidence-library": ("POST", LOGIN, 404, 403, 404),
     "evidence-library-attach": ("POST", LOGIN, 404, 403, 404),
     # --- reviewer and auditor workspaces
@@ -75,6 +76,7 @@ MATRIX = {
     "organization-prerequisites": ("GET", 401, 404, 200, 404),
     "api-case-rate": ("GET", 401, 404, 200, 404),
     "api-readiness": ("GET", 401, 404, 200, 404),
+    "api-benchmarks": ("GET", 401, 404, 200, 404),
     "api-cases-import": ("POST", 401, 404, 403, 404),
     "api-revenue-import": ("POST", 401, 404, 403, 404),
     "enrollment-list": ("GET", 401, 200, 200, 200),
