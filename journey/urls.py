@@ -52,6 +52,12 @@ urlpatterns = [
         insights.benchmarks,
         name="benchmarks-page",
     ),
+    path("program/insights/", insights.program_dashboard, name="program-insights"),
+    path(
+        "program/insights/<slug:table>.csv",
+        insights.program_table_csv,
+        name="program-insights-csv",
+    ),
     path("queues/", enrollments.review_queues, name="review-queues"),
     path("audits/", audits.audit_index, name="audit-index"),
     path("audits/<int:audit_id>/", audits.audit_detail, name="audit-page"),

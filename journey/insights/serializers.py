@@ -107,3 +107,38 @@ def benchmarks_payload(page) -> dict:
         ],
         "not_shown": page.not_shown,
     }
+
+
+class ProgramTableSerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="Its CSV name: /program/insights/<slug>.csv")
+    title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text="One list of values per row, in the order of `columns`.",
+    )
+
+
+class ProgramInsightsSerializer(serializers.Serializer):
+    start = serializers.DateField(source="from_day")
+    end = serializers.DateField(source="to_day")
+    today = serializers.DateField()
+    tables = ProgramTableSerializer(many=True)
+
+
+def program_payload(insights) -> dict:
+    return {
+        "from_day": insights.start,
+        "to_day": insights.end,
+        "today": insights.today,
+        "tables": [
+            {**t.__dict__, "rows": [[_plain(v) for v in row] for row in t.rows]}
+            for t in insights.tables.values()
+        ],
+    }
+
+
+def _plain(value):
+    from decimal import Decimal
+
+    return str(value) if isinstance(value, Decimal) else value

@@ -7,4 +7,5 @@ from journey.insights import api
 urlpatterns = [
     path("organizations/<int:id>/readiness/", api.ReadinessView.as_view(), name="api-readiness"),
     path("organizations/<int:id>/benchmarks/", api.BenchmarksView.as_view(), name="api-benchmarks"),
+    path("program/insights/", api.ProgramInsightsView.as_view(), name="api-program-insights"),
 ]

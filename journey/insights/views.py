@@ -1,11 +1,14 @@
 """Insight pages: the readiness check and the evidence library (partners), cohort benchmarks
 (partners and reviewers), the program dashboard (reviewers and program admins)."""
 
+import csv
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,8 +19,10 @@ from designation import selectors
 from designation.models import ProgramRules
 from designation.permissions import is_partner_admin
 from journey.insights import benchmarks as benchmark_selectors
+from journey.insights import program
 from journey.insights import readiness as readiness_selectors
-from portal.dates import day_from_query
+from journey.insights.access import default_range, program_staff
+from portal.dates import day_from_query, parse_day
 from portal.errors import ConditionFailed, Conflict, Forbidden
 
 
@@ -127,3 +132,51 @@ def benchmarks(request: HttpRequest, organization_id: int) -> HttpResponse:
         "journey/benchmarks.html",
         {"organization": organization, "nav_section": "benchmarks", "page": page, "on": on},
     )
+
+
+def _range(request) -> tuple[date, date]:
+    start, end = default_range(timezone.localdate())
+    try:
+        start = parse_day(request.GET["from"]) if request.GET.get("from") else start
+        end = parse_day(request.GET["to"]) if request.GET.get("to") else end
+    except ValueError as exc:
+        messages.error(request, f"{exc} Showing the last twelve months.")
+        return default_range(timezone.localdate())
+    if start > end:
+        messages.error(request, "“From” is after “to”: showing the last twelve months.")
+        return default_range(timezone.localdate())
+    return start, end
+
+
+@login_required
+def program_dashboard(request: HttpRequest) -> HttpResponse:
+    """Reviewers and program admins: the funnel and the program's figures for a date range."""
+    if not program_staff(request):
+        raise PermissionDenied("This page is for Microsoft reviewers and program admins.")
+    start, end = _range(request)
+    insights = program.program_insights(start=start, end=end, today=timezone.localdate())
+    return render(
+        request,
+        "journey/program_insights.html",
+        {"nav_section": "program", "insights": insights, "start": start, "end": end},
+    )
+
+
+@login_required
+def program_table_csv(request: HttpRequest, table: str) -> HttpResponse:
+    """One figure of the program dashboard as CSV, for the same date range."""
+    if not program_staff(request):
+        raise PermissionDenied("This page is for Microsoft reviewers and program admins.")
+    start, end = _range(request)
+    found = program.table_named(table, start=start, end=end, today=timezone.localdate())
+    if found is None:
+        raise Http404("No such table.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{found.slug}-{start.isoformat()}-{end.isoformat()}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(found.columns)
+    for row in found.rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return response

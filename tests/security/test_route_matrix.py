@@ -62,6 +62,8 @@ MATRIX = {
     "evidence-library-attach": ("POST", LOGIN, 404, 403, 404),
     # --- reviewer and auditor workspaces
     "review-queues": ("GET", LOGIN, 403, 403, 403),
+    "program-insights": ("GET", LOGIN, 403, 403, 403),
+    "program-insights-csv": ("GET", LOGIN, 403, 403, 403),
     "audit-index": ("GET", LOGIN, 403, 403, 200),
     "audit-page": ("GET", LOGIN, 404, 200, 404),
     "audit-claim-form": ("POST", LOGIN, 404, 403, 404),
@@ -77,6 +79,7 @@ MATRIX = {
     "api-case-rate": ("GET", 401, 404, 200, 404),
     "api-readiness": ("GET", 401, 404, 200, 404),
     "api-benchmarks": ("GET", 401, 404, 200, 404),
+    "api-program-insights": ("GET", 401, 403, 403, 403),
     "api-cases-import": ("POST", 401, 404, 403, 404),
     "api-revenue-import": ("POST", 401, 404, 403, 404),
     "enrollment-list": ("GET", 401, 200, 200, 200),
@@ -153,6 +156,7 @@ def world(settings, tmp_path):
         "credential_id": designation.credential_id,
         "kind": "support-contracts",
         "name": "withdraw",
+        "table": "funnel",
     }
     return {"callers": callers, "values": values, "org": org, "audit": audit, "record": record}
 
