@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export XDG_RUNTIME_DIR ?= /tmp
 
-.PHONY: run test install lint bench load otp stop
+.PHONY: run test install lint bench bench-insights load otp stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: install
 
 bench: install
 	DEBUG=1 $(BIN)/python -m bench
+
+## Insights at the whole program's scale: 500,000 organisations (ORGS=50000 for a quick run).
+bench-insights: install
+	DEBUG=1 $(BIN)/python -m bench.insights --orgs $(or $(ORGS),500000)
 
 ## The current two-factor code of a demo staff user: make otp USER=reviewer
 otp: install

@@ -223,7 +223,7 @@ def dashboard_for(
         renewal=renewal,
         verification_url=verification_url(designation) if designation else "",
     )
-    board.extra["readiness"] = readiness_card(board)  # insights: one more query
+    board.extra["readiness"] = readiness_card(board, viewer=viewer)  # insights: one query
     return board
 
 

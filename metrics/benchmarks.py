@@ -171,3 +171,40 @@ def nightly_cohort_benchmarks(*, as_of: date) -> CohortResult:
 
     rules = ProgramRules.objects.in_force(as_of)
     return compute_cohort_benchmarks(as_of=as_of, minimum=rules.benchmark_cohort_minimum)
+
+
+# The overall cohort of the latest day on or before %s, as JSON (organisations, median,
+# deciles, and how many of the viewer's own designated organisations it counts), or NULL: a
+# scalar subquery another read can carry, so that the dashboard spends no query of its own.
+OVERALL_COHORT_SQL = """
+(SELECT json_build_object(
+        'as_of', b.as_of, 'organizations', b.organizations, 'median', b.median,
+        'deciles', b.deciles,
+        'own', (SELECT count(DISTINCT m.organization_id)
+                  FROM designation_membership m
+                  JOIN designation_designation d
+                    ON d.organization_id = m.organization_id AND d.state <> 'lapsed'
+                 WHERE m.user_id = %s))
+   FROM metrics_cohortbenchmark b
+  WHERE b.kind = 'overall' AND b.key = '' AND b.published
+    AND b.as_of = (SELECT max(as_of) FROM metrics_cohortbenchmark WHERE as_of <= %s))
+"""
+
+
+def overall_cohort(payload: dict | None) -> CohortView | None:
+    """The overall cohort read by OVERALL_COHORT_SQL, as a CohortView."""
+    if not payload:
+        return None
+    cent = Decimal("0.01")  # JSON drops trailing zeros: 10.50 arrives as 10.5
+    deciles = tuple(Decimal(str(d)).quantize(cent) for d in payload["deciles"])
+    return CohortView(
+        kind="overall",
+        key="",
+        as_of=date.fromisoformat(payload["as_of"]),
+        organizations=payload["organizations"],
+        p25=deciles[2],
+        median=Decimal(str(payload["median"])).quantize(cent),
+        p75=deciles[6],
+        deciles=deciles,
+        own=payload["own"],
+    )

@@ -6,13 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Subquery
+from django.db.models import JSONField, Subquery, Value
+from django.db.models.expressions import RawSQL
 
 from assessments.models import AuditRecord, EvidenceFile, FeeSchedule, PreparedEvidence
 from designation import selectors as designation_selectors
 from designation.models import Enrollment, Organization, ProgramRules
 from journey.insights import rules
 from metrics import rules as metric_rules
+from metrics.benchmarks import OVERALL_COHORT_SQL, CohortView, overall_cohort
 from metrics.selectors import CaseRateFigures, TrendPoint, case_rate_for, monthly_trend
 
 
@@ -79,9 +81,12 @@ def _figures_for_rule(
     )
 
 
-def fees_and_prepared(organization_id: int, on: date) -> tuple[dict, frozenset[str]]:
-    """The fee of each kind in force on `on`, and the components with evidence prepared, in ONE
-    query (the dashboard card may add only one): each fee row carries the prepared components."""
+def fees_and_prepared(
+    organization_id: int, on: date, *, viewer_id: int | None = None
+) -> tuple[dict, frozenset[str], dict | None]:
+    """The fee of each kind in force on `on`, the components with evidence prepared and (with a
+    viewer) the overall cohort benchmark, in ONE query (the dashboard card may add only one):
+    each fee row carries the prepared components and the cohort."""
     prepared = (
         PreparedEvidence.objects.filter(organization_id=organization_id)
         .order_by()
@@ -89,16 +94,21 @@ def fees_and_prepared(organization_id: int, on: date) -> tuple[dict, frozenset[s
         .annotate(components=ArrayAgg("component", distinct=True))
         .values("components")
     )
+    cohort = (
+        RawSQL(OVERALL_COHORT_SQL, [viewer_id, on])  # noqa: S611 (a constant, with parameters)
+        if viewer_id is not None
+        else Value(None, output_field=JSONField())
+    )
     rows = list(
         FeeSchedule.objects.filter(effective_from__lte=on)
         .order_by("kind", "-effective_from", "-id")
         .distinct("kind")
-        .annotate(prepared=Subquery(prepared))
-        .values_list("kind", "amount", "currency", "prepared")
+        .annotate(prepared=Subquery(prepared), cohort=cohort)
+        .values_list("kind", "amount", "currency", "prepared", "cohort")
     )
-    fees = {kind: (amount, currency) for kind, amount, currency, _ in rows}
+    fees = {kind: (amount, currency) for kind, amount, currency, _, _ in rows}
     ready = frozenset(rows[0][3] or ()) if rows else frozenset()
-    return fees, ready
+    return fees, ready, (rows[0][4] if rows else None)
 
 
 def readiness_for(organization: Organization, *, start_on: date, today: date) -> ReadinessPage:
@@ -133,7 +143,7 @@ def readiness_for(organization: Organization, *, start_on: date, today: date) ->
         ).values_list("component", flat=True)
     )
     ready = frozenset({p.component for p in prepared} | on_audit)
-    fees, _ = fees_and_prepared(organization.pk, start_on)
+    fees, _, _ = fees_and_prepared(organization.pk, start_on)
     enrollment = designation_selectors.current_enrollment(organization)
     outlook = rules.readiness(
         _figures_for_rule(
@@ -165,10 +175,21 @@ def readiness_for(organization: Organization, *, start_on: date, today: date) ->
     )
 
 
-def readiness_card(board) -> rules.Readiness:
+@dataclass(frozen=True)
+class ReadinessCard:
+    """The dashboard's compact card: the outlook and where the rate stands among peers."""
+
+    readiness: rules.Readiness
+    cohort: CohortView | None
+    standing: str
+
+
+def readiness_card(board, *, viewer) -> ReadinessCard:
     """The dashboard's compact readiness card for the board's day, from what the dashboard has
-    already read plus one query (fees in force and evidence prepared)."""
-    fees, prepared = fees_and_prepared(board.organization.pk, board.on)
+    already read plus one query (fees in force, evidence prepared, the overall cohort)."""
+    fees, prepared, payload = fees_and_prepared(
+        board.organization.pk, board.on, viewer_id=viewer.pk
+    )
     on_audits = {
         c
         for row in board.assessments
@@ -176,7 +197,7 @@ def readiness_card(board) -> rules.Readiness:
         for c in row.audit.components
         if c
     }
-    return rules.readiness(
+    outlook = rules.readiness(
         _figures_for_rule(
             start_on=board.on,
             organization=board.organization,
@@ -189,3 +210,11 @@ def readiness_card(board) -> rules.Readiness:
             enrollment=board.enrollment,
         )
     )
+    cohort = overall_cohort(payload)
+    minimum = board.rules.benchmark_cohort_minimum
+    if cohort is not None and not metric_rules.cohort_visible_to(
+        cohort.organizations, cohort.own, minimum
+    ):
+        cohort = None
+    standing = metric_rules.standing_in(board.figures.case_rate, cohort.deciles) if cohort else ""
+    return ReadinessCard(outlook, cohort, standing)

@@ -208,3 +208,22 @@ def test_standing_in_words(rate, words):
 def test_cohort_visibility_leaves_out_the_viewers_own():
     assert rules.cohort_visible_to(20, 10, 10)
     assert not rules.cohort_visible_to(20, 11, 10)
+
+
+def test_dashboard_card_says_where_the_partner_stands_among_peers(client, today):
+    orgs = [designated(str(rate)) for rate in range(1, 21)]
+    compute_cohort_benchmarks(as_of=TODAY, minimum=10)
+    viewer = orgs[4]
+    factories.rollups(viewer, cases_per_month=1, revenue_per_month="200000.00")  # 5.00
+    admin = factories.MembershipFactory(organization=viewer, role="admin").user
+    client.force_login(admin)
+    html = client.get(reverse("organization-overview", args=[viewer.pk])).content.decode()
+    standing = html.split('data-figure="standing">')[1].split("</p>")[0]
+    assert "Among 20 designated partners (median 10.50)" in standing
+    assert "Your case rate 5.00 is lower than about 79% of the cohort." in standing
+    outsider = factories.MembershipFactory(role="admin")
+    client.force_login(outsider.user)
+    html = client.get(
+        reverse("organization-overview", args=[outsider.organization.pk])
+    ).content.decode()
+    assert "Among 20 designated partners" in html  # a partner not designated compares too
