@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import AuditRecord
-from designation.models import Designation, Enrollment, IncentiveGrant
+from designation.models import Designation, Enrollment, EnrollmentEvent, IncentiveGrant
 from journey.insights import program
 from tests.designation import factories
 
@@ -57,8 +57,15 @@ def test_every_figure_agrees_with_the_records(demo):
     assert _table(insights, "incentive")[0][0] == IncentiveGrant.objects.count()
     flows = _table(insights, "flows")
     entered = sum(row[2] for row in flows if row[1] == program.STEP_LABELS["eligibility_review"])
-    assert entered == Enrollment.objects.exclude(submitted_on=None).count() or entered > 0
+    moves = EnrollmentEvent.objects.filter(to_state="eligibility_review").exclude(
+        from_state="eligibility_review"
+    )
+    assert entered == moves.count() > 0
     assert _table(insights, "median-days")  # some stays ended
+    submitted = AuditRecord.objects.filter(
+        supersedes__isnull=True, submitted_at__isnull=False, assigned_on__isnull=False
+    )
+    assert sum(row[1] for row in _table(insights, "turnaround")) == submitted.count()
 
 
 def program_day(raw):
