@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export XDG_RUNTIME_DIR ?= /tmp
 
-.PHONY: run test install system-packages system-libmagic lint bench load otp stop schemathesis
+.PHONY: run test install system-packages system-libmagic lint bench bench-insights load otp stop schemathesis
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ SCALE ?= S M
 ROUNDS ?= 3
 bench: install
 	DEBUG=1 $(BIN)/python -m bench $(foreach s,$(SCALE),--scale $(s)) --rounds $(ROUNDS)
+
+## Insights at the whole program's scale: 500,000 organisations (ORGS=50000 for a quick run).
+bench-insights: install
+	DEBUG=1 $(BIN)/python -m bench.insights --orgs $(or $(ORGS),500000)
 
 ## The current two-factor code of a demo staff user: make otp USER=reviewer
 otp: install

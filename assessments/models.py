@@ -391,3 +391,6 @@ class EvidenceScan(models.Model):
 
     def __str__(self) -> str:
         return f"{'clean' if self.clean else 'infected'}: {self.evidence}"
+
+
+from assessments.prepared import PreparedEvidence  # noqa: E402, F401  the evidence library

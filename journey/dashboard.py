@@ -29,6 +29,7 @@ from designation.models import (
 )
 from journey import charts, waiting
 from journey import rules as dashboard_rules
+from journey.insights.readiness import readiness_card
 from metrics import rules as metric_rules
 from metrics.selectors import CaseRateFigures, TrendPoint, monthly_trend
 
@@ -199,7 +200,7 @@ def dashboard_for(
         renewal=renewal,
     )
     actions = waiting.with_who_acts(actions, enrollment=enrollment, rows=rows, viewer=viewer, on=on)
-    return Dashboard(
+    board = Dashboard(
         organization=organization,
         on=on,
         rules=rules,
@@ -223,6 +224,8 @@ def dashboard_for(
         renewal=renewal,
         verification_url=verification_url(designation) if designation else "",
     )
+    board.extra["readiness"] = readiness_card(board, viewer=viewer)  # insights: one query
+    return board
 
 
 def _steps(enrollment: Enrollment | None, events: list[EnrollmentEvent]):

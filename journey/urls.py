@@ -3,6 +3,7 @@
 from django.urls import path
 
 from assessments import evidence_views
+from journey.insights import views as insights
 from journey.views import audits, enrollments, overview
 
 urlpatterns = [
@@ -31,6 +32,32 @@ urlpatterns = [
         "enrollments/<int:enrollment_id>/<slug:name>/",
         enrollments.enrollment_transition,
         name="enrollment-transition",
+    ),
+    path(
+        "organizations/<int:organization_id>/readiness/",
+        insights.readiness,
+        name="readiness-page",
+    ),
+    path(
+        "organizations/<int:organization_id>/evidence-library/",
+        insights.evidence_prepare,
+        name="evidence-library",
+    ),
+    path(
+        "organizations/<int:organization_id>/evidence-library/attach/",
+        insights.evidence_attach,
+        name="evidence-library-attach",
+    ),
+    path(
+        "organizations/<int:organization_id>/benchmarks/",
+        insights.benchmarks,
+        name="benchmarks-page",
+    ),
+    path("program/insights/", insights.program_dashboard, name="program-insights"),
+    path(
+        "program/insights/<slug:table>.csv",
+        insights.program_table_csv,
+        name="program-insights-csv",
     ),
     path("queues/", enrollments.review_queues, name="review-queues"),
     path("audits/", audits.audit_index, name="audit-index"),

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -209,3 +210,43 @@ class ImportRecord(models.Model):
     @property
     def finished(self) -> bool:
         return self.status == self.Status.DONE
+
+
+class CohortBenchmark(models.Model):
+    """One day's case-rate distribution of one cohort of designated partners (overall, a solution
+    area or a country), stored by the nightly job; only `published` cohorts are ever shown."""
+
+    class Kind(models.TextChoices):
+        OVERALL = "overall", "All designated partners"
+        AREA = "area", "Solution area"
+        COUNTRY = "country", "Country"
+
+    as_of = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=40, blank=True, help_text="Area code or country code.")
+    organizations = models.PositiveIntegerField()
+    p25 = models.DecimalField(max_digits=14, decimal_places=2)
+    median = models.DecimalField(max_digits=14, decimal_places=2)
+    p75 = models.DecimalField(max_digits=14, decimal_places=2)
+    deciles = ArrayField(
+        models.DecimalField(max_digits=14, decimal_places=2),
+        size=9,
+        help_text="The 10th to 90th percentiles (never the minimum or maximum: each is one "
+        "organisation's own figure).",
+    )
+    published = models.BooleanField(
+        help_text="At least the program's minimum of organisations, and no published cohort "
+        "differs from it by fewer than that minimum."
+    )
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-as_of", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "kind", "key"], name="one_benchmark_per_cohort"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key} on {self.as_of:%Y-%m-%d}"

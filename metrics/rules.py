@@ -81,3 +81,38 @@ def what_if(cases: int, revenue_usd: Decimal, target: Decimal) -> WhatIf:
         cases_to_remove=cases_over_target(cases, revenue_usd, target),
         revenue_to_add_usd=revenue_shortfall(cases, revenue_usd, target),
     )
+
+
+# --- Cohort benchmarks (issue 16) ----------------------------------------------------------
+
+DECILE_SHARES = (10, 20, 30, 40, 50, 60, 70, 80, 90)
+
+
+def cohort_visible_to(organizations: int, own: int, minimum: int) -> bool:
+    """A published cohort is shown to a partner only when, leaving out the partner's own
+    organisations, it still counts the program's minimum: nobody can read another partner's
+    figure off a cohort made mostly of their own."""
+    return organizations - own >= minimum
+
+
+def standing_in(rate: Decimal | None, deciles: tuple[Decimal, ...]) -> str:
+    """Where a case rate stands in a cohort, in words, from its 10th-90th percentiles (lower is
+    better); interpolated between deciles and never more precise than the deciles allow."""
+    if rate is None:
+        return "Your case rate is undefined (no billed revenue), so it has no place in the cohort."
+    if rate <= deciles[0]:
+        return f"Your case rate {rate} is lower than at least 90% of the cohort."
+    if rate > deciles[-1]:
+        return f"Your case rate {rate} is higher than at least 90% of the cohort."
+    for (low, low_share), (high, high_share) in zip(
+        zip(deciles, DECILE_SHARES, strict=True),
+        zip(deciles[1:], DECILE_SHARES[1:], strict=True),
+        strict=False,
+    ):
+        if low < rate <= high:
+            share = low_share + (high_share - low_share) * (rate - low) / (high - low)
+            below = 100 - int(share.to_integral_value())
+            return f"Your case rate {rate} is lower than about {below}% of the cohort."
+    # Equal deciles around the rate: it sits at that percentile.
+    share = next(s for d, s in zip(deciles, DECILE_SHARES, strict=True) if d >= rate)
+    return f"Your case rate {rate} is lower than about {100 - share}% of the cohort."

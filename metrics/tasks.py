@@ -27,3 +27,12 @@ def run_import(record_id: int, path: str, today: str) -> dict:
         if os.path.exists(path):
             os.remove(path)
     return {"ok": outcome.ok, "rows": outcome.rows, "error_count": outcome.error_count}
+
+
+@shared_task(name="metrics.tasks.compute_cohort_benchmarks")
+def compute_cohort_benchmarks(as_of: str | None = None) -> str:
+    """Nightly, after the snapshots: the day's anonymised cohort benchmarks (ISO date)."""
+    from metrics.benchmarks import nightly_cohort_benchmarks
+
+    day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return str(nightly_cohort_benchmarks(as_of=day))

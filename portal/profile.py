@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.throttling import SimpleRateThrottle
 
 from portal.accounts import two_factor_status, verified_login_required
@@ -103,7 +103,7 @@ def sign_out_everywhere_for(user, password: str | None) -> None:
         else:
             user.set_unusable_password()
         user.save(update_fields=["password"])
-        Token.objects.filter(user=user).delete()
+        AuthToken.objects.filter(user=user).delete()  # every API token, hashed or not
 
 
 @verified_login_required

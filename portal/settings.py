@@ -313,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.recompute_case_rates",
         "schedule": crontab(hour=2, minute=0),
     },
+    "cohort-benchmarks": {  # after the day's snapshots
+        "task": "metrics.tasks.compute_cohort_benchmarks",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "refresh-designations": {
         "task": "journey.tasks.refresh_designations",
         "schedule": crontab(hour=2, minute=30),

@@ -19,9 +19,9 @@ from portal.roles import requires_two_factor
 # Whatever was wrong (user name, password, a staff member's code), the answer is the same: it
 # must not tell a guesser that the password was right before the code is.
 REFUSED = (
-    "Unable to sign in with these credentials. Reviewers, auditors, program admins and everyone "
-    "who turned on two-factor sign-in must send `otp_token`, the current six-digit code from "
-    "their authenticator app (or a recovery code)."
+    "Unable to sign in with these credentials. Reviewers, auditors and program admins also send "
+    "`otp_token`, the current six-digit code from their authenticator app (or a recovery code); "
+    "so does everyone who turned on two-factor sign-in."
 )
 
 

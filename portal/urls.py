@@ -23,6 +23,7 @@ router.register("auth/tokens", TokenViewSet, basename="api-token")
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("verify/<str:credential_id>/", VerifyView.as_view(), name="api-verify"),
+    path("", include("journey.insights.urls")),  # readiness, benchmarks, program insights
     path("", include(router.urls)),
 ]
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from tests.conftest import PortalClient
 
@@ -152,12 +152,12 @@ def test_sign_out_everywhere_ends_every_session_and_the_api_token(partner_admin)
     here, elsewhere = Client(), Client()
     sign_in(here, partner_admin)
     sign_in(elsewhere, partner_admin)
-    Token.objects.create(user=partner_admin)
+    AuthToken.objects.create(user=partner_admin)
     assert elsewhere.get(reverse("account")).status_code == 200
     wrong = here.post(reverse("sign-out-everywhere"), {"password": "nope"}, follow=True)
     assert "that is not your password" in wrong.content.decode()
     here.post(reverse("sign-out-everywhere"), {"password": PASSWORD})
     for client in (here, elsewhere):
         assert client.get(reverse("account"))["Location"].startswith(reverse("login"))
-    assert not Token.objects.filter(user=partner_admin).exists()
+    assert not AuthToken.objects.filter(user=partner_admin).exists()
     assert User.objects.get(pk=partner_admin.pk).check_password(PASSWORD)

@@ -10,6 +10,7 @@ from assessments.services.audits import (
     judged_against,
 )
 from assessments.services.evidence import evidence_scan, evidence_upload
+from assessments.services.prepared import prepared_evidence_attach, prepared_evidence_upload
 
 __all__ = [
     "WHO_MAY",
@@ -21,4 +22,6 @@ __all__ = [
     "evidence_scan",
     "evidence_upload",
     "judged_against",
+    "prepared_evidence_attach",
+    "prepared_evidence_upload",
 ]

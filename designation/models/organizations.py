@@ -309,6 +309,12 @@ class ProgramRules(models.Model):
     incentive_quota = models.PositiveIntegerField(
         "early-adoption incentive: first N organisations", default=100
     )
+    benchmark_cohort_minimum = models.PositiveSmallIntegerField(
+        "fewest organisations a benchmark cohort shows",
+        default=10,
+        validators=[MinValueValidator(2)],
+        help_text="Smaller cohorts, and cohorts that differ from another by fewer, stay hidden.",
+    )
     unified_generally_available = models.BooleanField(
         "Unified for Partners accepted as support plan", default=False
     )

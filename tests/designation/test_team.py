@@ -364,7 +364,7 @@ def test_a_partner_with_two_factor_on_needs_a_code_for_an_api_token(api_client, 
     )
     assert answer.status_code == 400
     (message,) = answer.json()["errors"]["non_field_errors"]
-    assert "turned on two-factor sign-in must send `otp_token`" in message
+    assert "everyone who turned on two-factor sign-in" in message
 
 
 def test_opening_a_link_one_already_accepted_goes_to_the_organisation(client, org, invited):

@@ -18,8 +18,9 @@ from tests.designation.factories import TODAY, enrollment_at, rollups
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, two-factor-free partner: the layout's own queries plus the dashboard's.
-DASHBOARD_QUERIES = 21  # 20, plus the viewer's role for who acts next (journey/waiting.py)
+# Session, user, two-factor-free partner: the layout's own queries plus the dashboard's (the
+# readiness card adds one: fees in force and evidence prepared).
+DASHBOARD_QUERIES = 22  # plus the viewer's role for who acts next (journey/waiting.py)
 
 
 def overview(client, org, **query):

@@ -140,6 +140,16 @@ MATRIX = {
     "api-invitations": ("POST", 401, 404, 403, 404, 404),
     "api-invitation-detail": ("DELETE", 401, 404, 403, 404, 404),
     "api-invitation-resend": ("POST", 401, 404, 403, 404, 404),
+    # --- readiness, benchmarks and program insights
+    "readiness-page": ("GET", LOGIN, 404, 200, 404, 404),
+    "benchmarks-page": ("GET", LOGIN, 404, 200, 404, 404),
+    "evidence-library": ("POST", LOGIN, 404, 403, 404, 404),
+    "evidence-library-attach": ("POST", LOGIN, 404, 403, 404, 404),
+    "program-insights": ("GET", LOGIN, 403, 403, 403, 403),
+    "program-insights-csv": ("GET", LOGIN, 403, 403, 403, 403),
+    "api-readiness": ("GET", 401, 404, 200, 404, 404),
+    "api-benchmarks": ("GET", 401, 404, 200, 404, 404),
+    "api-program-insights": ("GET", 401, 403, 403, 403, 403),
 }
 ROLES = ("anonymous", "other_partner", "member", "unassigned_auditor", "finished_auditor")
 CANARY = "CANARY-reviewer-reason-7f3e"
@@ -239,6 +249,7 @@ def world(settings, tmp_path):
         "status_list_id": credential.status_list_id,
         "kind": "support-contracts",
         "name": "withdraw",
+        "table": "funnel",
         "membership_id": org.memberships.get(user=admin).pk,
         "invitation_id": invitation.pk,
         "token": token_for(invitation),

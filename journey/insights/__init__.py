@@ -1,0 +1,1 @@
+"""Insights: readiness before each paid step, cohort benchmarks, the program dashboard."""
