@@ -1,4 +1,5 @@
-"""Forms partner admins use to keep their facts current and to apply; reviewers' decisions."""
+"""Forms: facts of record (reviewers, program admins), the partner's own acts and change
+requests (partner admins), the pre-enrollment form, reviewers' decisions."""
 
 from django import forms
 
@@ -20,7 +21,20 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class AccountFactsForm(forms.ModelForm):
+class ChangeReasonMixin(forms.Form):
+    """Why a fact of record changes: kept with the change and shown in its history."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="Why the fact changes (kept with the change).",
+    )
+
+
+class AccountFactsForm(ChangeReasonMixin, forms.ModelForm):
+    """The account facts of record (reviewers and program admins)."""
+
     class Meta:
         model = Organization
         fields = [
@@ -29,16 +43,24 @@ class AccountFactsForm(forms.ModelForm):
             "in_good_standing",
             "partner_center_registered",
             "tax_billing_on_file",
-            "code_of_conduct_accepted_on",
-            "representative_attested",
         ]
-        widgets = {"code_of_conduct_accepted_on": DateInput()}
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].upper()
 
 
-class SolutionsPartnerForm(forms.ModelForm):
+class PartnerActsForm(forms.Form):
+    """The partner admin's own acts, each recorded with who and when."""
+
+    accept_code_of_conduct = forms.BooleanField(
+        required=False, label="We accept the Partner Code of Conduct"
+    )
+    attest = forms.BooleanField(
+        required=False, label="I attest that I am authorised to represent this organisation"
+    )
+
+
+class SolutionsPartnerForm(ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = SolutionsPartnerDesignation
         fields = [
@@ -61,7 +83,7 @@ class SolutionsPartnerForm(forms.ModelForm):
         return data
 
 
-class CspEnrollmentForm(forms.ModelForm):
+class CspEnrollmentForm(ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = CspEnrollment
         fields = ["kind", "enrolled_on", "ended_on"]
@@ -76,7 +98,7 @@ class CspEnrollmentForm(forms.ModelForm):
         return data
 
 
-class SupportContractForm(forms.ModelForm):
+class SupportContractForm(ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = SupportContract
         fields = ["plan", "starts_on", "ends_on"]
@@ -87,6 +109,35 @@ class SupportContractForm(forms.ModelForm):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The contract cannot end before it starts.")
+        return data
+
+
+class ChangeRequestForm(forms.Form):
+    """Why the partner asks for the change, with an optional evidence file."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="What is wrong and why; the reviewer reads this.",
+    )
+    evidence = forms.FileField(
+        required=False,
+        help_text="Optional: PDF, PNG, JPEG or TXT, up to 10 MB (a contract, a letter).",
+    )
+
+
+class ChangeDecisionForm(forms.Form):
+    """A reviewer's decision on a change request; a decline needs a reason."""
+
+    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why the change is declined: the partner reads it.")
         return data
 
 

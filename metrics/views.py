@@ -24,7 +24,7 @@ def metrics_overview(request: HttpRequest, organization_id: int) -> HttpResponse
     """The TTM case rate against the target, the 24-month trend, imports."""
     organization = selectors.organization_for(request.user, organization_id)
     as_of = day_from_query(request, "as_of")
-    can_import = request.user.has_perm("designation.change_organization_facts", organization)
+    can_import = request.user.has_perm("designation.manage_organization_data", organization)
     page = Paginator(selectors.recent_imports(organization), 10).get_page(request.GET.get("page"))
     trend = selectors.monthly_trend(organization, 24, as_of=as_of)
     return render(

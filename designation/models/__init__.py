@@ -2,6 +2,13 @@
 their tamper-evident event log, and the designation the journey grants."""
 
 from designation.models.enrollment import Enrollment, EnrollmentEvent, EnrollmentQuerySet
+from designation.models.facts import (
+    FactChange,
+    FactChangeRequest,
+    FactKind,
+    FactSource,
+    RecordedFact,
+)
 from designation.models.grants import Designation, IncentiveGrant, RenewalReminder
 from designation.models.organizations import (
     AUDITORS,
@@ -31,6 +38,10 @@ __all__ = [
     "Enrollment",
     "EnrollmentEvent",
     "EnrollmentQuerySet",
+    "FactChange",
+    "FactChangeRequest",
+    "FactKind",
+    "FactSource",
     "IncentiveGrant",
     "Location",
     "Membership",
@@ -38,6 +49,7 @@ __all__ = [
     "OrganizationQuerySet",
     "ProgramRules",
     "ProgramRulesQuerySet",
+    "RecordedFact",
     "RenewalReminder",
     "SolutionsPartnerDesignation",
     "SupportContract",

@@ -3,24 +3,32 @@ verification. The journey's pages (enrollment, assessments, queues, overview) ar
 
 from designation.views.badges import badge, badge_letter, verify_page
 from designation.views.directory import directory
-from designation.views.organizations import (
+from designation.views.facts import (
     account_facts_edit,
+    change_request_decide,
+    change_request_evidence,
+    change_request_new,
+    change_request_page,
     fact_delete,
     fact_edit,
-    home,
-    organization_list,
-    organization_settings,
+    partner_acts_edit,
 )
+from designation.views.organizations import home, organization_list, organization_settings
 
 __all__ = [
     "account_facts_edit",
     "badge",
     "badge_letter",
+    "change_request_decide",
+    "change_request_evidence",
+    "change_request_new",
+    "change_request_page",
     "directory",
     "fact_delete",
     "fact_edit",
     "home",
     "organization_list",
     "organization_settings",
+    "partner_acts_edit",
     "verify_page",
 ]

@@ -241,7 +241,7 @@ def review_queues(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             **{
                 name: paged(request, lists[name], count=counts[name], param=f"{name}_page")
-                for name in ("eligibility", "case_rates", "renewals")
+                for name in ("eligibility", "case_rates", "renewals", "change_requests")
             },
         },
     )

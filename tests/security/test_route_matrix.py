@@ -13,6 +13,7 @@ from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessments import services as audit_services
+from designation import change_requests
 from designation.models import Designation
 from metrics.models import ImportRecord
 from tests.assessments.factories import audit_for, pdf_upload
@@ -45,6 +46,12 @@ MATRIX = {
     "fact-add": ("POST", LOGIN, 404, 403, 404),
     "fact-edit": ("POST", LOGIN, 404, 403, 404),
     "fact-delete": ("POST", LOGIN, 404, 403, 404),
+    "partner-acts-edit": ("POST", LOGIN, 404, 403, 404),
+    "change-request-new": ("POST", LOGIN, 404, 403, 404),
+    "change-request-new-for": ("POST", LOGIN, 404, 403, 404),
+    "change-request-page": ("GET", LOGIN, 404, 200, 404),
+    "change-request-decide": ("POST", LOGIN, 404, 403, 404),
+    "change-request-evidence": ("GET", LOGIN, 404, 200, 404),
     "enrollment-home": ("GET", LOGIN, 404, 302, 404),  # to the open enrollment
     "enrollment-apply": ("POST", LOGIN, 404, 403, 404),
     "enrollment-page": ("GET", LOGIN, 404, 200, 404),
@@ -131,6 +138,15 @@ def world(settings, tmp_path):
         anniversary_on=date(2027, 1, 10),
     )
     record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
+    change_request = change_requests.change_request_create(
+        organization_id=org.pk,
+        kind="account",
+        action="change",
+        proposed={"legal_name": "Renamed"},
+        reason="We were renamed.",
+        evidence=pdf_upload(),
+        by=admin,
+    )
     other = factories.MembershipFactory(role="admin").user
     callers = {
         "anonymous": None,
@@ -148,7 +164,14 @@ def world(settings, tmp_path):
         "kind": "support-contracts",
         "name": "withdraw",
     }
-    return {"callers": callers, "values": values, "org": org, "audit": audit, "record": record}
+    return {
+        "callers": callers,
+        "values": values,
+        "org": org,
+        "audit": audit,
+        "record": record,
+        "change_request": change_request,
+    }
 
 
 def url_for(name: str, pattern: str, world) -> str:
@@ -156,6 +179,11 @@ def url_for(name: str, pattern: str, world) -> str:
     if name.startswith("metrics-import"):
         values["kind"] = "cases"
         values["pk"] = world["record"].pk
+    elif name.startswith("change-request-") and "<pk>" in pattern:
+        is_fact = name == "change-request-new-for"
+        values["pk"] = (
+            world["org"].support_contracts.get().pk if is_fact else world["change_request"].pk
+        )
     elif name.startswith("fact-"):
         values["pk"] = world["org"].support_contracts.get().pk
     elif name.startswith(("audit-", "enrollment-", "organization-")) and "<pk>" in pattern:
@@ -197,3 +225,6 @@ def test_route_answers_each_outsider_as_expected(name, world):
     assert (audit.status, audit.evidence.count()) == ("claimed", 1)
     assert audit.enrollment.state == "capability"
     assert world["org"].support_contracts.count() == 1
+    world["change_request"].refresh_from_db()
+    assert world["change_request"].status == "pending"
+    assert world["org"].fact_changes.count() == 0
