@@ -56,3 +56,33 @@ class VerificationSerializer(serializers.Serializer):
     state = serializers.CharField()
     attained_on = serializers.DateField()
     valid_until = serializers.DateField()
+
+
+class FeedUploadSerializer(serializers.Serializer):
+    """One partner facts feed file and its kind (from the file name when not given)."""
+
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(
+        choices=["accounts", "solutions_partner", "csp", "support_contracts"], required=False
+    )
+
+
+class FeedCountsSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class FeedErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class FeedErrorsSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = FeedErrorSerializer(many=True)
+    error_count = serializers.IntegerField()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from designation import views
+from designation.feed_views import partner_facts_import_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -66,6 +67,7 @@ urlpatterns = [
         views.badge_letter,
         name="badge-letter",
     ),
+    path("partner-facts/import/", partner_facts_import_page, name="partner-facts-import"),
     path("directory/", views.directory, name="directory"),
     path("verify/<str:credential_id>/", views.verify_page, name="verify-page"),
 ]

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from designation.api import OrganizationViewSet, VerifyView
+from designation.feed_views import PartnerFactsImportView
 from journey.api import AuditViewSet, EnrollmentViewSet
 from portal import accounts
 from portal.api import ThrottledObtainAuthToken
@@ -20,6 +21,9 @@ router.register("audits", AuditViewSet, basename="audit")
 api_v1 = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("verify/<str:credential_id>/", VerifyView.as_view(), name="api-verify"),
+    path(
+        "partner-facts/import/", PartnerFactsImportView.as_view(), name="api-partner-facts-import"
+    ),
     path("", include(router.urls)),
 ]
 

@@ -65,6 +65,7 @@ MATRIX = {
     "metrics-import-status": ("GET", LOGIN, 404, 200, 404),
     # --- reviewer and auditor workspaces
     "review-queues": ("GET", LOGIN, 403, 403, 403),
+    "partner-facts-import": ("GET", LOGIN, 403, 403, 403),
     "audit-index": ("GET", LOGIN, 403, 403, 200),
     "audit-page": ("GET", LOGIN, 404, 200, 404),
     "audit-claim-form": ("POST", LOGIN, 404, 403, 404),
@@ -80,6 +81,7 @@ MATRIX = {
     "api-case-rate": ("GET", 401, 404, 200, 404),
     "api-cases-import": ("POST", 401, 404, 403, 404),
     "api-revenue-import": ("POST", 401, 404, 403, 404),
+    "api-partner-facts-import": ("POST", 401, 403, 403, 403),
     "enrollment-list": ("GET", 401, 200, 200, 200),
     "enrollment-detail": ("GET", 401, 404, 200, 404),
     "enrollment-transitions": ("POST", 401, 404, 403, 404),
