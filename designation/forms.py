@@ -155,10 +155,30 @@ class PreEnrollmentForm(forms.ModelForm):
         fields = list(PRE_ENROLLMENT_FIELDS)
         labels = {"csp_type": "CSP enrollment type"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, allowed=None, user=None, **kwargs):
+        """`allowed` (designation.rules.declarations.Allowed) limits the choices to what the
+        facts of record support that day; `user` prefills the contact."""
         super().__init__(*args, **kwargs)
         for name in PRE_ENROLLMENT_FIELDS:
             self.fields[name].required = True
+        if user is not None and self.instance.pk is None:
+            self.initial.setdefault("contact_name", user.get_full_name() or user.username)
+            self.initial.setdefault("contact_email", user.email)
+        if allowed is not None:
+            self._limit("solution_areas", allowed.solution_areas, "active Solutions Partner")
+            self._limit("csp_type", allowed.csp_types, "active eligible CSP enrollment")
+            self._limit("support_plan", allowed.support_plans, "active accepted support contract")
+
+    def _limit(self, name: str, values: tuple[str, ...], what: str) -> None:
+        if not values:  # the prerequisite is unmet: submitting says so, with its next action
+            return
+        field = self.fields[name]
+        field.choices = [(v, label) for v, label in field.choices if v in values]
+        field.help_text = (
+            f"From your facts of record (each {what}). A wrong fact? Propose a change under Facts."
+        )
+        if len(values) == 1 and self.instance.pk is None:
+            self.initial.setdefault(name, list(values) if name == "solution_areas" else values[0])
 
 
 class ReasonForm(forms.Form):

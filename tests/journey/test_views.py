@@ -1,6 +1,8 @@
 """Journey pages: apply, follow, act with confirmation, review queues, audit forms, badge,
 letter and public verification; scoping and fixed query counts."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +24,10 @@ def page(client, name, *args, **query):
 
 
 def test_partner_admin_applies_with_the_pre_enrollment_form(client, today, org, partner_admin):
+    # The areas offered are the organisation's active Solutions Partner designations.
+    org.solutions_partner_designations.create(
+        area="modern_work", attained_on=date(2026, 1, 1), anniversary_on=date(2027, 1, 1)
+    )
     client.force_login(partner_admin)
     response, html = page(client, "enrollment-home", org.pk)
     assert "Apply" in html and html.count('class="check check-') == 5
