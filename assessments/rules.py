@@ -58,12 +58,18 @@ def components_for(kind: str) -> tuple[tuple[str, str], ...]:
     return CAPABILITY_COMPONENTS if kind == CAPABILITY else (SUPPORTING_DOCUMENT,)
 
 
+CSAT_REPORT = "The customer success survey report (at least one supporting document)"
+
+
 def missing_components(kind: str, uploaded: Iterable[str]) -> list[str]:
-    """Labels of the components still without evidence (capability only; others need none)."""
-    if kind != CAPABILITY:
-        return []
+    """Labels of the evidence still missing before submitting: every capability component;
+    for CSAT, the survey report (at least one file); performance needs none."""
     have = set(uploaded)
-    return [label for code, label in CAPABILITY_COMPONENTS if code not in have]
+    if kind == CAPABILITY:
+        return [label for code, label in CAPABILITY_COMPONENTS if code not in have]
+    if kind == CSAT:
+        return [] if SUPPORTING_DOCUMENT[0] in have else [CSAT_REPORT]
+    return []
 
 
 # --- Performance -----------------------------------------------------------------------------

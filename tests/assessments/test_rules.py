@@ -88,12 +88,14 @@ def test_capability_scores_must_be_whole_numbers_from_0_to_100_for_every_dimensi
     }
 
 
-def test_capability_needs_evidence_for_all_eleven_components_others_need_none():
+def test_capability_needs_all_eleven_components_csat_its_report_performance_none():
     assert len(r.CAPABILITY_COMPONENTS) == 11
     codes = [code for code, _ in r.CAPABILITY_COMPONENTS]
     assert r.missing_components("capability", codes) == []
     assert r.missing_components("capability", codes[1:]) == ["Support processes and procedures"]
-    assert r.missing_components("csat", []) == []
+    assert r.missing_components("csat", []) == [r.CSAT_REPORT]
+    assert r.missing_components("csat", ["supporting"]) == []
+    assert r.missing_components("performance", []) == []
 
 
 def test_performance_submission_needs_a_volume_and_a_reason_per_excluded_case():

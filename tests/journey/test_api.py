@@ -5,8 +5,9 @@ from django.core import mail
 from django.urls import reverse
 
 from assessments import rules as audit_rules
+from assessments.models import AuditRecord
 from designation.models import Designation
-from tests.assessments.factories import PASSING_SCORES, pdf_upload
+from tests.assessments.factories import PASSING_SCORES, pdf_upload, survey_report
 from tests.designation import factories
 from tests.designation.factories import PRE_ENROLLMENT_FORM, enrollment_at
 
@@ -81,6 +82,7 @@ def test_the_whole_journey_through_the_api(
     assert (detail["state"], detail["step"]) == ("customer_success", 3)
     csat = next(a for a in detail["audits"] if a["kind"] == "csat")
     audit_action(auditor_client, csat["id"], "claim")
+    survey_report(AuditRecord.objects.get(pk=csat["id"]))  # CSAT needs its survey report
     response = audit_action(
         auditor_client,
         csat["id"],
