@@ -82,12 +82,23 @@ class ExcludedCaseInput:
 
 
 def performance_submission_errors(
-    validated_case_volume: int | None, excluded: list[ExcludedCaseInput]
+    validated_case_volume: int | None,
+    excluded: list[ExcludedCaseInput],
+    frozen_case_volume: int | None = None,
 ) -> dict[str, str]:
-    """What is wrong with an auditor's performance submission, by field; empty when valid."""
+    """What is wrong with an auditor's performance submission, by field; empty when valid.
+
+    The validated volume cannot exceed the frozen volume minus the excluded cases."""
     errors = {}
     if validated_case_volume is None or validated_case_volume < 0:
         errors["validated_case_volume"] = "Give the validated case volume (0 or more cases)."
+    elif frozen_case_volume is not None:
+        most = max(frozen_case_volume - len(excluded), 0)
+        if validated_case_volume > most:
+            errors["validated_case_volume"] = (
+                f"The validated case volume can be at most {most}: {frozen_case_volume} cases "
+                f"were frozen when the assessment started, {len(excluded)} excluded."
+            )
     ids = [item.case_id.strip() for item in excluded]
     if any(not case_id for case_id in ids):
         errors["excluded_cases"] = "Every excluded case needs its case_id."

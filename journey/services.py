@@ -223,6 +223,7 @@ def audit_submit(*, audit_id: int, by, on: date, data: dict) -> AuditRecord:
     """The assigned auditor records the result; a CSAT or capability verdict moves the journey."""
     with transaction.atomic():
         audit = audit_services.audit_submit(audit_id=audit_id, by=by, on=on, data=data)
+        steps.check_exclusions_frozen(audit, data)  # excluded IDs are among the frozen cases
         return _decided(audit, on=on, by=by)
 
 
@@ -243,4 +244,5 @@ def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> Au
         audit = audit_services.audit_correct(
             audit_id=audit_id, by=by, on=on, reason=reason, data=data
         )
+        steps.check_exclusions_frozen(audit, data)
         return _decided(audit, on=on, by=by)

@@ -147,3 +147,21 @@ def recent_imports(organization: Organization | int) -> QuerySet[ImportRecord]:
     return ImportRecord.objects.filter(organization_id=_pk(organization)).select_related(
         "imported_by"
     )
+
+
+def case_ids_missing(
+    organization_id: int, window_start: date, window_end: date, case_ids: list[str]
+) -> list[str]:
+    """The given case IDs that are not CSP cases of the organisation opened in the window (the
+    frozen case list of a performance assessment), in the order given."""
+    from metrics.models import Case
+
+    found = set(
+        Case.objects.filter(
+            organization_id=organization_id,
+            program=Case.Program.CSP,
+            opened_on__range=(window_start, window_end),
+            case_id__in=case_ids,
+        ).values_list("case_id", flat=True)
+    )
+    return [case_id for case_id in case_ids if case_id not in found]

@@ -112,7 +112,9 @@ def _record_performance(audit: AuditRecord, data: dict, rules, on: date) -> None
     ]
     volume = data.get("validated_case_volume")
     errors = audit_rules.performance_submission_errors(
-        volume if isinstance(volume, int) and not isinstance(volume, bool) else None, excluded
+        volume if isinstance(volume, int) and not isinstance(volume, bool) else None,
+        excluded,
+        audit.frozen_case_volume,
     )
     if errors:
         field, message = next(iter(errors.items()))

@@ -151,3 +151,13 @@ def test_size_limit_is_inclusive_and_empty_files_are_refused():
 )
 def test_only_the_seven_evidence_types_are_accepted(content_type, accepted):
     assert (evidence.type_refusal(content_type) is None) is accepted
+
+
+def test_the_validated_volume_is_at_most_the_frozen_volume_minus_the_exclusions():
+    one = [r.ExcludedCaseInput("C-1", "Duplicate")]
+    assert r.performance_submission_errors(57, one, 58) == {}
+    assert r.performance_submission_errors(0, [], 0) == {}
+    errors = r.performance_submission_errors(58, one, 58)
+    assert "at most 57: 58 cases were frozen" in errors["validated_case_volume"]
+    assert "at most 58" in r.performance_submission_errors(100, [], 58)["validated_case_volume"]
+    assert r.performance_submission_errors(100, [], None) == {}  # nothing frozen: no bound

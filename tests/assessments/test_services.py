@@ -158,8 +158,14 @@ def test_retake_after_a_failed_performance_is_a_new_record_and_a_new_fee(
     performance_audit, reviewer, partner_admin, org
 ):
     factories.rollups(org, cases_per_month=1, revenue_per_month="100000")
-    submit_performance(performance_audit, 13)
-    enrollment_services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
+    submit_performance(performance_audit, 12)  # at most the 12 frozen cases
+    enrollment_services.audit_determine(
+        audit_id=performance_audit.pk,
+        by=reviewer,
+        on=TODAY,
+        final_case_rate="21.67",
+        reason="Revenue credited back after the window was frozen.",
+    )
     assert state_of(performance_audit.enrollment) == ("performance", "failed")
     enrollment_services.enrollment_start_performance(
         enrollment_id=performance_audit.enrollment_id, by=partner_admin, on=TODAY
@@ -390,6 +396,15 @@ def test_a_pass_cannot_be_corrected(org, auditor):
             audit_id=audit.pk, by=auditor, on=TODAY, reason="x", data={"score": "3.0"}
         )
     assert AuditRecord.objects.count() == 2  # the CSAT pass and the capability audit it opened
+
+
+def test_a_validated_volume_above_the_frozen_cases_is_refused(performance_audit):
+    with pytest.raises(ConditionFailed) as refused:
+        submit_performance(performance_audit, 100)
+    assert refused.value.field == "validated_case_volume"
+    assert "at most 12: 12 cases were frozen" in refused.value.message
+    performance_audit.refresh_from_db()
+    assert (performance_audit.status, performance_audit.validated_case_volume) == ("claimed", None)
 
 
 def test_csat_needs_its_survey_report_before_submit(org, auditor):
