@@ -12,6 +12,7 @@ from designation.models import (
 )
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.rules import SolutionArea
+from portal import bounds
 
 
 class DateInput(forms.DateInput):
@@ -61,6 +62,10 @@ class PartnerActsForm(forms.Form):
 
 
 class SolutionsPartnerForm(ChangeReasonMixin, forms.ModelForm):
+    performance_points = bounds.CAPABILITY_POINTS.form_field(required=False)
+    skilling_points = bounds.CAPABILITY_POINTS.form_field(required=False)
+    customer_success_points = bounds.CAPABILITY_POINTS.form_field(required=False)
+
     class Meta:
         model = SolutionsPartnerDesignation
         fields = [
