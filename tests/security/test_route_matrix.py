@@ -69,6 +69,7 @@ MATRIX = {
     "audit-index": ("GET", LOGIN, 403, 403, 200),
     "audit-page": ("GET", LOGIN, 404, 200, 404),
     "audit-claim-form": ("POST", LOGIN, 404, 403, 404),
+    "audit-cases": ("GET", LOGIN, 404, 404, 404),  # the world's audit is capability: no cases
     "audit-evidence-form": ("POST", LOGIN, 404, 403, 404),
     "audit-submit-form": ("POST", LOGIN, 404, 403, 404),
     "audit-determine-form": ("POST", LOGIN, 404, 403, 404),
