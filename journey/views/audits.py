@@ -97,6 +97,10 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
         and audit.status == AuditRecord.Status.SUBMITTED
         and is_reviewer(user)
     )
+    can_correct = audit.status in (
+        AuditRecord.Status.SUBMITTED,
+        AuditRecord.Status.DETERMINED,
+    ) and user.has_perm("assessments.submit_audit", audit)
     evidence = list(audit.evidence.all())
     determine = _determine_figures(audit) if can_determine else {}
     components = [
@@ -133,6 +137,7 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
             ),
             "due_days": audit_rules.AUDIT_DUE_DAYS,
             **determine,
+            "can_correct": can_correct,
             "quoted_rules": quoted_rules(audit, services.judged_against(timezone.localdate()))
             if can_submit or can_determine
             else [],

@@ -70,6 +70,7 @@ MATRIX = {
     "audit-page": ("GET", LOGIN, 404, 200, 404),
     "audit-claim-form": ("POST", LOGIN, 404, 403, 404),
     "audit-cases": ("GET", LOGIN, 404, 404, 404),  # the world's audit is capability: no cases
+    "audit-correct-form": ("POST", LOGIN, 404, 403, 404),
     "audit-evidence-form": ("POST", LOGIN, 404, 403, 404),
     "audit-submit-form": ("POST", LOGIN, 404, 403, 404),
     "audit-determine-form": ("POST", LOGIN, 404, 403, 404),
