@@ -245,4 +245,5 @@ def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> Au
             audit_id=audit_id, by=by, on=on, reason=reason, data=data
         )
         steps.check_exclusions_frozen(audit, data)
+        steps.record_correction(audit, by=by, on=on)
         return _decided(audit, on=on, by=by)

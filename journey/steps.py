@@ -199,3 +199,13 @@ def check_exclusions_frozen(audit: AuditRecord, data: dict) -> None:
             f"{audit.frozen_window_end.isoformat()}): {shown}.",
             field="excluded_cases",
         )
+
+
+def record_correction(audit: AuditRecord, *, by, on: date) -> None:
+    """Log a correction in the enrollment's hash-chained event log (shown in its timeline)."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=audit.enrollment_id)
+    note = (
+        f"{audit.get_kind_display()} attempt {audit.attempt}: record {audit.supersedes_id} "
+        f"corrected by record {audit.pk}. {audit.correction_reason}"
+    )
+    record_outcome(enrollment, what="audit_corrected", by=by, on=on, note=note[:2000])

@@ -50,6 +50,11 @@ def test_the_assigned_auditor_corrects_a_failed_attempt_in_the_browser(
     html = client.get(response.url).content.decode()
     assert f"record {failed_csat.pk}</a> (kept as it was): Typed the wrong wave." in html
     assert new.enrollment.state == "capability"  # decided again
+    event = new.enrollment.events.get(transition="audit_corrected")
+    assert f"record {failed_csat.pk} corrected by record {new.pk}" in event.note
+    assert event.actor == auditor
+    timeline = client.get(reverse("enrollment-page", args=[new.enrollment_id])).content.decode()
+    assert "audit_corrected" in timeline
 
 
 def test_a_pass_cannot_be_corrected_and_others_may_not_try(
