@@ -3,6 +3,7 @@
 from django import forms
 
 from assessments import rules as audit_rules
+from portal import bounds
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -57,14 +58,7 @@ class EvidenceForm(forms.Form):
 
 
 class PerformanceSubmitForm(forms.Form):
-    validated_case_volume = forms.IntegerField(
-        min_value=0,
-        max_value=audit_rules.CASE_VOLUME_HIGHEST,
-        error_messages={
-            "min_value": audit_rules.CASE_VOLUME_RANGE,
-            "max_value": audit_rules.CASE_VOLUME_RANGE,
-        },
-    )
+    validated_case_volume = bounds.CASE_VOLUME.form_field()
     excluded_cases = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -90,14 +84,7 @@ class CsatSubmitForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    score = forms.DecimalField(
-        label="Final CSAT score",
-        min_value=audit_rules.CSAT_LOWEST,
-        max_value=audit_rules.CSAT_HIGHEST,
-        max_digits=2,
-        decimal_places=1,
-        help_text="From 1.0 to 5.0.",
-    )
+    score = bounds.CSAT_SCORE.form_field(label="Final CSAT score", help_text="From 1.0 to 5.0.")
 
 
 class CapabilitySubmitForm(forms.Form):
@@ -106,18 +93,15 @@ class CapabilitySubmitForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, (title, _parts) in audit_rules.CAPABILITY_DIMENSIONS.items():
-            self.fields[name] = forms.IntegerField(label=title, min_value=0, max_value=100)
+            self.fields[name] = bounds.CAPABILITY_SCORE.form_field(label=title)
 
     def scores(self) -> dict:
         return {name: self.cleaned_data[name] for name in audit_rules.CAPABILITY_DIMENSIONS}
 
 
 class DetermineForm(forms.Form):
-    final_case_rate = forms.DecimalField(
+    final_case_rate = bounds.CASE_RATE.form_field(
         required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
         help_text="Leave empty to confirm the validated rate; give a value to override it.",
     )
     reason = forms.CharField(

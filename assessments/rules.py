@@ -13,8 +13,6 @@ from designation.rules.case_rate import CENT
 
 CSAT_LOWEST, CSAT_HIGHEST = Decimal("1.0"), Decimal("5.0")
 # The largest case volume a record holds (a PostgreSQL integer).
-CASE_VOLUME_HIGHEST = 2_147_483_647
-CASE_VOLUME_RANGE = f"Give a whole number between 0 and {CASE_VOLUME_HIGHEST:,}."
 
 PERFORMANCE, CSAT, CAPABILITY = "performance", "csat", "capability"
 
@@ -61,12 +59,18 @@ def components_for(kind: str) -> tuple[tuple[str, str], ...]:
     return CAPABILITY_COMPONENTS if kind == CAPABILITY else (SUPPORTING_DOCUMENT,)
 
 
+CSAT_REPORT = "The customer success survey report (at least one supporting document)"
+
+
 def missing_components(kind: str, uploaded: Iterable[str]) -> list[str]:
-    """Labels of the components still without evidence (capability only; others need none)."""
-    if kind != CAPABILITY:
-        return []
+    """Labels of the evidence still missing before submitting: every capability component;
+    for CSAT, the survey report (at least one file); performance needs none."""
     have = set(uploaded)
-    return [label for code, label in CAPABILITY_COMPONENTS if code not in have]
+    if kind == CAPABILITY:
+        return [label for code, label in CAPABILITY_COMPONENTS if code not in have]
+    if kind == CSAT:
+        return [] if SUPPORTING_DOCUMENT[0] in have else [CSAT_REPORT]
+    return []
 
 
 # --- Performance -----------------------------------------------------------------------------
@@ -79,12 +83,23 @@ class ExcludedCaseInput:
 
 
 def performance_submission_errors(
-    validated_case_volume: int | None, excluded: list[ExcludedCaseInput]
+    validated_case_volume: int | None,
+    excluded: list[ExcludedCaseInput],
+    frozen_case_volume: int | None = None,
 ) -> dict[str, str]:
-    """What is wrong with an auditor's performance submission, by field; empty when valid."""
+    """What is wrong with an auditor's performance submission, by field; empty when valid.
+
+    The validated volume cannot exceed the frozen volume minus the excluded cases."""
     errors = {}
     if validated_case_volume is None or validated_case_volume < 0:
         errors["validated_case_volume"] = "Give the validated case volume (0 or more cases)."
+    elif frozen_case_volume is not None:
+        most = max(frozen_case_volume - len(excluded), 0)
+        if validated_case_volume > most:
+            errors["validated_case_volume"] = (
+                f"The validated case volume can be at most {most}: {frozen_case_volume} cases "
+                f"were frozen when the assessment started, {len(excluded)} excluded."
+            )
     ids = [item.case_id.strip() for item in excluded]
     if any(not case_id for case_id in ids):
         errors["excluded_cases"] = "Every excluded case needs its case_id."

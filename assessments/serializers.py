@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from assessments import rules as audit_rules
 from assessments.models import FROZEN_FIGURES, AuditRecord, EvidenceFile, ExcludedCase
+from portal import bounds
 
 
 class ExcludedCaseSerializer(serializers.ModelSerializer):
@@ -112,16 +113,8 @@ class ExcludedCaseInputSerializer(serializers.Serializer):
 class AuditSubmitSerializer(serializers.Serializer):
     """What the assigned auditor records; the fields depend on the audit's kind."""
 
-    validated_case_volume = serializers.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=audit_rules.CASE_VOLUME_HIGHEST,
-        error_messages={
-            "min_value": audit_rules.CASE_VOLUME_RANGE,
-            "max_value": audit_rules.CASE_VOLUME_RANGE,
-            "max_string_length": audit_rules.CASE_VOLUME_RANGE,
-        },
-        help_text="Performance: the case volume ISSI validated.",
+    validated_case_volume = bounds.CASE_VOLUME.serializer_field(
+        required=False, help_text="Performance: the case volume ISSI validated."
     )
     excluded_cases = ExcludedCaseInputSerializer(
         many=True, required=False, help_text="Performance: cases excluded, each with a reason."
@@ -129,28 +122,20 @@ class AuditSubmitSerializer(serializers.Serializer):
     methodology_ok = serializers.BooleanField(
         required=False, help_text="CSAT: whether ISSI accepts the survey methodology."
     )
-    score = serializers.DecimalField(
-        max_digits=2,
-        decimal_places=1,
-        required=False,
-        min_value=audit_rules.CSAT_LOWEST,
-        max_value=audit_rules.CSAT_HIGHEST,
-        help_text="CSAT: the final score, 1.0 to 5.0.",
+    score = bounds.CSAT_SCORE.serializer_field(
+        required=False, help_text="CSAT: the final score, 1.0 to 5.0."
     )
     scores = serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=100),
+        child=bounds.CAPABILITY_SCORE.serializer_field(),
         required=False,
         help_text="Capability: " + ", ".join(audit_rules.CAPABILITY_DIMENSIONS) + " (0-100).",
     )
 
 
 class AuditDetermineSerializer(serializers.Serializer):
-    final_case_rate = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    final_case_rate = bounds.CASE_RATE.serializer_field(
         required=False,
         allow_null=True,
-        min_value=0,
         help_text="Leave out to confirm the validated rate; give a value to override it.",
     )
     reason = serializers.CharField(

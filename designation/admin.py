@@ -31,26 +31,57 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-class SolutionsPartnerInline(admin.TabularInline):
+class _FactOfRecordInline(admin.TabularInline):
+    """Shown, not edited here: facts of record change on the organisation's Facts page (or by
+    the feed), where every change is kept with who, when, before and after."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SolutionsPartnerInline(_FactOfRecordInline):
     model = SolutionsPartnerDesignation
-    extra = 0
 
 
-class CspInline(admin.TabularInline):
+class CspInline(_FactOfRecordInline):
     model = CspEnrollment
-    extra = 0
 
 
-class SupportContractInline(admin.TabularInline):
+class SupportContractInline(_FactOfRecordInline):
     model = SupportContract
-    extra = 0
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "partner_id", "country_display", "in_good_standing"]
     search_fields = ["legal_name", "partner_id"]
-    list_filter = ["country", "in_good_standing"]
+    list_filter = ["country", "in_good_standing", "facts_source"]
+    # The facts of record change on the organisation's Facts page or through the feed, where
+    # every change is kept; admin shows them once the organisation exists.
+    kept_fields = [
+        "legal_name",
+        "country",
+        "in_good_standing",
+        "partner_center_registered",
+        "tax_billing_on_file",
+        "facts_source",
+        "facts_confirmed_at",
+        "code_of_conduct_accepted_on",
+        "code_of_conduct_accepted_by",
+        "representative_attested",
+        "representative_attested_by",
+        "representative_attested_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.kept_fields if obj is not None else []
+
     inlines = [
         MembershipInline,
         LocationInline,

@@ -20,6 +20,7 @@ TRANSITIONS = {
     "pass_capability": "Capability assessment passed: enrolled",
     "audit_failed": "Assessment attempt failed",
     "renewal_opened": "Renewal enrollment opened",
+    "audit_corrected": "Audit record corrected",
 }
 
 # The message a person reads after doing it: what happened and who acts next.

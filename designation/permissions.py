@@ -45,7 +45,14 @@ def is_partner_member(user, organization) -> bool:
 
 
 rules.add_perm("designation.view_organization_data", is_partner_member | is_reviewer)
-rules.add_perm("designation.change_organization_facts", is_partner_admin)
+# Facts of record (legal name, country, Solutions Partner, CSP, support contracts, standing,
+# Partner Center, tax and billing) are Microsoft's: reviewers and program admins keep them.
+rules.add_perm("designation.change_organization_facts", is_reviewer | is_program_admin)
+# What stays the partner admin's: its own acts (Code of Conduct, attestation), change requests
+# against the facts of record, and its case and revenue data.
+rules.add_perm("designation.manage_organization_data", is_partner_admin)
+rules.add_perm("designation.decide_change_requests", is_reviewer | is_program_admin)
+rules.add_perm("designation.import_partner_facts", is_program_admin)
 
 
 @rules.predicate
@@ -66,6 +73,15 @@ WHO_MAY = {
     "designation.start_assessment": "Only a partner admin of this organisation can do this.",
     "designation.withdraw_enrollment": "Only a partner admin of this organisation can withdraw.",
     "designation.review_eligibility": "Only a Microsoft reviewer can decide eligibility.",
+    "designation.change_organization_facts": (
+        "Facts of record are kept by Microsoft reviewers and program admins; "
+        "a partner admin proposes a change instead."
+    ),
+    "designation.manage_organization_data": (
+        "Only a partner admin of this organisation can do this."
+    ),
+    "designation.decide_change_requests": "Only a Microsoft reviewer can decide change requests.",
+    "designation.import_partner_facts": "Only a program admin can import the partner facts feed.",
 }
 
 # Team management: partner members (and reviewers) read the team, partner admins change it.

@@ -25,6 +25,8 @@ from designation.models import (
     Designation,
     Enrollment,
     EnrollmentEvent,
+    FactChange,
+    FactChangeRequest,
     IncentiveGrant,
     IssuedCredential,
     Location,
@@ -67,8 +69,12 @@ def _with_facts(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
 
 
 def organization_for(user, organization_id) -> Organization:
-    """One organisation the user may see, with its prerequisite facts prefetched; 404 otherwise."""
-    return get_object_or_404(_with_facts(organizations_for(user)), pk=organization_id)
+    """One organisation the user may see, with its prerequisite facts prefetched (and who made
+    the partner's own acts); 404 otherwise."""
+    organizations = organizations_for(user).select_related(
+        "code_of_conduct_accepted_by", "representative_attested_by"
+    )
+    return get_object_or_404(_with_facts(organizations), pk=organization_id)
 
 
 def organization_for_journey(organization_id: int) -> Organization:
@@ -306,3 +312,44 @@ def listed_designation_by_credential(credential_id: str) -> Designation:
 
 def status_list(status_list_id: int) -> StatusList:
     return get_object_or_404(StatusList, pk=status_list_id)
+
+
+# --- Facts of record and change requests ------------------------------------------------------
+
+
+def fact_changes_of(organization: Organization, limit: int = 50) -> list[FactChange]:
+    """The latest changes to the organisation's facts of record, newest first, with who."""
+    return list(
+        FactChange.objects.filter(organization=organization)
+        .select_related("by", "change_request")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def change_requests_of(organization: Organization, limit: int = 50) -> list[FactChangeRequest]:
+    """The organisation's change requests, newest first, with who asked and who decided."""
+    return list(
+        FactChangeRequest.objects.filter(organization=organization)
+        .select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-id")[:limit]
+    )
+
+
+def change_request_queue() -> QuerySet[FactChangeRequest]:
+    """Change requests waiting for a reviewer, oldest first."""
+    return (
+        FactChangeRequest.objects.filter(status=FactChangeRequest.Status.PENDING)
+        .select_related("organization", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def change_request_for(user, organization_id, request_id) -> FactChangeRequest:
+    """One change request of an organisation the user may see; 404 otherwise."""
+    return get_object_or_404(
+        FactChangeRequest.objects.filter(
+            organization__in=Organization.objects.visible_to(user)
+        ).select_related("organization", "requested_by", "decided_by"),
+        pk=request_id,
+        organization_id=organization_id,
+    )

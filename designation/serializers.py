@@ -97,3 +97,33 @@ class DesignationLinksSerializer(serializers.Serializer):
 class OrganizationDesignationSerializer(VerificationSerializer):
     organization_id = serializers.IntegerField()
     links = DesignationLinksSerializer()
+
+
+class FeedUploadSerializer(serializers.Serializer):
+    """One partner facts feed file and its kind (from the file name when not given)."""
+
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(
+        choices=["accounts", "solutions_partner", "csp", "support_contracts"], required=False
+    )
+
+
+class FeedCountsSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class FeedErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class FeedErrorsSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = FeedErrorSerializer(many=True)
+    error_count = serializers.IntegerField()

@@ -114,6 +114,12 @@ def _walk(spec: DemoOrg, organization, *, admin, reviewer, auditor, on: date) ->
     audit_services.audit_claim(audit_id=csat.pk, by=auditor, on=on)
     if "capability" not in reached:
         return
+    audit_services.evidence_upload(
+        audit_id=csat.pk,
+        by=admin,
+        upload=SimpleUploadedFile("survey-report.txt", b"Demo evidence: the survey report.\n"),
+        component=audit_rules.SUPPORTING_DOCUMENT[0],
+    )
     services.audit_submit(
         audit_id=csat.pk, by=auditor, on=on, data={"methodology_ok": True, "score": "4.4"}
     )

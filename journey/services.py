@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from assessments import services as audit_services
 from assessments.models import AuditRecord
 from designation import selectors
+from designation.declarations import check_declaration
 from designation.models import Designation, Enrollment, EnrollmentEvent, Organization, ProgramRules
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.permissions import is_partner_admin
@@ -40,6 +41,7 @@ def enrollment_create(
         raise NotFound("No such organisation among those you can see.")
     if not is_partner_admin(by, organization):
         raise Forbidden("Only a partner admin of this organisation can apply.")
+    check_declaration(organization_id=organization.pk, form=form, on=on)  # facts of record
     with transaction.atomic():
         open_one = Enrollment.objects.filter(organization=organization).open().first()
         if open_one is not None:
@@ -98,6 +100,9 @@ def enrollment_submit(*, enrollment_id: int, by, on: date, note: str = "") -> En
         if enrollment.state == Enrollment.State.DRAFT:
             organization = selectors.organization_for_journey(enrollment.organization_id)
             enrollment.record_prerequisites(selectors.prerequisites_for(organization, on), on)
+            if is_partner_admin(by, enrollment.organization_id):  # 403 before 400 otherwise
+                declared = {name: getattr(enrollment, name) for name in PRE_ENROLLMENT_FIELDS}
+                check_declaration(organization_id=organization.pk, form=declared, on=on)
         apply_transition(enrollment, "submit", by=by, on=on, note=note, args={"on": on})
     return enrollment
 
@@ -218,6 +223,7 @@ def audit_submit(*, audit_id: int, by, on: date, data: dict) -> AuditRecord:
     """The assigned auditor records the result; a CSAT or capability verdict moves the journey."""
     with transaction.atomic():
         audit = audit_services.audit_submit(audit_id=audit_id, by=by, on=on, data=data)
+        steps.check_exclusions_frozen(audit, data)  # excluded IDs are among the frozen cases
         return _decided(audit, on=on, by=by)
 
 
@@ -238,4 +244,6 @@ def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> Au
         audit = audit_services.audit_correct(
             audit_id=audit_id, by=by, on=on, reason=reason, data=data
         )
+        steps.check_exclusions_frozen(audit, data)
+        steps.record_correction(audit, by=by, on=on)
         return _decided(audit, on=on, by=by)

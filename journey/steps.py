@@ -19,7 +19,7 @@ from designation.models import Enrollment
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.transitions import apply_transition, record_outcome
 from metrics import selectors as metrics_selectors
-from portal.errors import Conflict
+from portal.errors import ConditionFailed, Conflict
 
 
 def open_audit(enrollment: Enrollment, *, kind: str, on: date, **fields) -> AuditRecord:
@@ -175,3 +175,37 @@ def open_renewal(designation, *, today: date) -> Enrollment | None:
         + (f" Carried over: {', '.join(carried)}." if carried else ""),
     )
     return enrollment
+
+
+def check_exclusions_frozen(audit: AuditRecord, data: dict) -> None:
+    """Raise ConditionFailed unless every excluded case ID is among the CSP cases frozen for the
+    performance assessment (opened in its frozen TTM window). Called inside the submit's
+    transaction, so a refusal records nothing."""
+    if audit.kind != AuditRecord.Kind.PERFORMANCE or audit.frozen_window_start is None:
+        return
+    ids = [str(item.get("case_id", "")).strip() for item in data.get("excluded_cases") or []]
+    if not ids:
+        return
+    missing = metrics_selectors.case_ids_missing(
+        audit.enrollment.organization_id, audit.frozen_window_start, audit.frozen_window_end, ids
+    )
+    if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        raise ConditionFailed(
+            f"Not among the {audit.frozen_case_volume} CSP cases frozen for this assessment "
+            f"(opened {audit.frozen_window_start.isoformat()} to "
+            f"{audit.frozen_window_end.isoformat()}): {shown}.",
+            field="excluded_cases",
+        )
+
+
+def record_correction(audit: AuditRecord, *, by, on: date) -> None:
+    """Log a correction in the enrollment's hash-chained event log (shown in its timeline)."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=audit.enrollment_id)
+    note = (
+        f"{audit.get_kind_display()} attempt {audit.attempt}: record {audit.supersedes_id} "
+        f"corrected by record {audit.pk}. {audit.correction_reason}"
+    )
+    record_outcome(enrollment, what="audit_corrected", by=by, on=on, note=note[:2000])

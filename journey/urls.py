@@ -5,6 +5,8 @@ from django.urls import path
 from assessments import evidence_views
 from journey.insights import views as insights
 from journey.views import audits, enrollments, overview
+from journey.views.audit_cases import audit_cases
+from journey.views.audit_correct import audit_correct
 
 urlpatterns = [
     path(
@@ -63,6 +65,8 @@ urlpatterns = [
     path("audits/", audits.audit_index, name="audit-index"),
     path("audits/<int:audit_id>/", audits.audit_detail, name="audit-page"),
     path("audits/<int:audit_id>/claim/", audits.audit_claim, name="audit-claim-form"),
+    path("audits/<int:audit_id>/cases/", audit_cases, name="audit-cases"),
+    path("audits/<int:audit_id>/correct/", audit_correct, name="audit-correct-form"),
     path("audits/<int:audit_id>/evidence/", audits.audit_evidence, name="audit-evidence-form"),
     path("audits/<int:audit_id>/submit/", audits.audit_submit, name="audit-submit-form"),
     path("audits/<int:audit_id>/determine/", audits.audit_determine, name="audit-determine-form"),

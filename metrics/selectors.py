@@ -147,3 +147,38 @@ def recent_imports(organization: Organization | int) -> QuerySet[ImportRecord]:
     return ImportRecord.objects.filter(organization_id=_pk(organization)).select_related(
         "imported_by"
     )
+
+
+def case_ids_missing(
+    organization_id: int, window_start: date, window_end: date, case_ids: list[str]
+) -> list[str]:
+    """The given case IDs that are not CSP cases of the organisation opened in the window (the
+    frozen case list of a performance assessment), in the order given."""
+    from metrics.models import Case
+
+    found = set(
+        Case.objects.filter(
+            organization_id=organization_id,
+            program=Case.Program.CSP,
+            opened_on__range=(window_start, window_end),
+            case_id__in=case_ids,
+        ).values_list("case_id", flat=True)
+    )
+    return [case_id for case_id in case_ids if case_id not in found]
+
+
+def frozen_cases(organization_id: int, window_start: date, window_end: date, query: str = ""):
+    """The CSP cases of a frozen TTM window (what a performance assessment counted), oldest
+    first; `query` narrows to case IDs containing it."""
+    from metrics.models import Case
+
+    cases = Case.objects.filter(
+        organization_id=organization_id,
+        program=Case.Program.CSP,
+        opened_on__range=(window_start, window_end),
+    )
+    if query:
+        cases = cases.filter(case_id__icontains=query)
+    return cases.order_by("opened_on", "case_id").only(
+        "case_id", "opened_on", "severity", "customer_tenant_id", "title"
+    )

@@ -17,7 +17,7 @@ _RECOMPUTE_LOCK = 0x4D455452_4543  # "METREC": one nightly recompute at a time
 
 def check_can_import(user, organization: Organization) -> None:
     """Only partner admins of the organisation load its cases and revenue."""
-    if not user.has_perm("designation.change_organization_facts", organization):
+    if not user.has_perm("designation.manage_organization_data", organization):
         raise Forbidden(
             "Only a partner admin of this organisation can import its cases and revenue."
         )

@@ -28,7 +28,7 @@ def metrics_overview(request: HttpRequest, organization_id: int) -> HttpResponse
 def _overview(request: HttpRequest, organization, *, refused=None, status: int = 200):
     """The Metrics page; `refused` is an import form sent back with its errors."""
     as_of = day_from_query(request, "as_of")
-    can_import = request.user.has_perm("designation.change_organization_facts", organization)
+    can_import = request.user.has_perm("designation.manage_organization_data", organization)
     page = Paginator(selectors.recent_imports(organization), 10).get_page(request.GET.get("page"))
     trend = selectors.monthly_trend(organization, 24, as_of=as_of)
     forms = [

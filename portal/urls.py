@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from designation.api import OrganizationViewSet, VerifyView
+from designation.feed_views import PartnerFactsImportView
 from designation.team import oidc
 from journey.api import AuditViewSet, EnrollmentViewSet
 from portal import accounts, profile
@@ -24,6 +25,9 @@ api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("verify/<str:credential_id>/", VerifyView.as_view(), name="api-verify"),
     path("", include("journey.insights.urls")),  # readiness, benchmarks, program insights
+    path(
+        "partner-facts/import/", PartnerFactsImportView.as_view(), name="api-partner-facts-import"
+    ),
     path("", include(router.urls)),
 ]
 

@@ -112,7 +112,9 @@ def _record_performance(audit: AuditRecord, data: dict, rules, on: date) -> None
     ]
     volume = data.get("validated_case_volume")
     errors = audit_rules.performance_submission_errors(
-        volume if isinstance(volume, int) and not isinstance(volume, bool) else None, excluded
+        volume if isinstance(volume, int) and not isinstance(volume, bool) else None,
+        excluded,
+        audit.frozen_case_volume,
     )
     if errors:
         field, message = next(iter(errors.items()))
@@ -136,6 +138,7 @@ def _record_csat(audit: AuditRecord, data: dict, rules, on: date) -> None:
     score = audit_rules.parse_csat_score(data.get("score"))
     if score is None:
         raise ConditionFailed("Give the final CSAT score from 1.0 to 5.0.", field="score")
+    _require_evidence(audit)
     passed = audit_rules.csat_passes(
         methodology_ok=methodology_ok, score=score, minimum=rules.csat_minimum
     )
@@ -150,6 +153,19 @@ def _record_capability(audit: AuditRecord, data: dict, rules, on: date) -> None:
     errors = audit_rules.capability_score_errors(scores)
     if errors:
         raise ConditionFailed(" ".join(errors.values()), field="scores")
+    _require_evidence(audit)
+    passed = audit_rules.capability_passes(
+        scores,
+        minimum_total=rules.capability_minimum_total,
+        minimum_dimension=rules.capability_minimum_dimension,
+    )
+    audit.scores = {name: scores[name] for name in audit_rules.CAPABILITY_DIMENSIONS}
+    audit.capability_total = audit_rules.capability_total(scores)
+    _judge(audit, passed, on, validity_years=rules.capability_validity_years)
+
+
+def _require_evidence(audit: AuditRecord) -> None:
+    """Capability needs evidence for every component, CSAT the survey report."""
     missing = audit_rules.missing_components(
         audit.kind, audit.evidence.values_list("component", flat=True)
     )
@@ -160,14 +176,6 @@ def _record_capability(audit: AuditRecord, data: dict, rules, on: date) -> None:
             + ".",
             field="evidence",
         )
-    passed = audit_rules.capability_passes(
-        scores,
-        minimum_total=rules.capability_minimum_total,
-        minimum_dimension=rules.capability_minimum_dimension,
-    )
-    audit.scores = {name: scores[name] for name in audit_rules.CAPABILITY_DIMENSIONS}
-    audit.capability_total = audit_rules.capability_total(scores)
-    _judge(audit, passed, on, validity_years=rules.capability_validity_years)
 
 
 def _judge(audit: AuditRecord, passed: bool, on: date, *, validity_years: int | None) -> None:

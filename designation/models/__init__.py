@@ -3,6 +3,13 @@ their tamper-evident event log, and the designation the journey grants."""
 
 from designation.models.credentials import CredentialKey, IssuedCredential, StatusList
 from designation.models.enrollment import Enrollment, EnrollmentEvent, EnrollmentQuerySet
+from designation.models.facts import (
+    FactChange,
+    FactChangeRequest,
+    FactKind,
+    FactSource,
+    RecordedFact,
+)
 from designation.models.grants import Designation, IncentiveGrant, RenewalReminder
 from designation.models.organizations import (
     AUDITORS,
@@ -35,6 +42,10 @@ __all__ = [
     "EnrollmentEvent",
     "EnrollmentQuerySet",
     "ExternalIdentity",
+    "FactChange",
+    "FactChangeRequest",
+    "FactKind",
+    "FactSource",
     "IncentiveGrant",
     "IssuedCredential",
     "Invitation",
@@ -45,6 +56,7 @@ __all__ = [
     "OrganizationQuerySet",
     "ProgramRules",
     "ProgramRulesQuerySet",
+    "RecordedFact",
     "RenewalReminder",
     "SolutionsPartnerDesignation",
     "StatusList",

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from designation import rules as prerequisite_rules
+from designation.models.facts import FactSource, RecordedFact
 from portal.roles import AUDITORS, PROGRAM_ADMINS, REVIEWERS, STAFF_GROUPS  # noqa: F401
 
 
@@ -74,12 +75,28 @@ class Organization(models.Model):
         "Partner Center registration current", default=False
     )
     tax_billing_on_file = models.BooleanField("valid tax ID and billing information", default=False)
+    # Who last set or confirmed the account facts above (legal name to tax and billing).
+    facts_source = models.CharField(
+        "source of the account facts",
+        max_length=20,
+        choices=FactSource.choices,
+        default=FactSource.DECLARED,
+    )
+    facts_confirmed_at = models.DateTimeField("account facts last confirmed", null=True, blank=True)
+    # The partner's own acts: recorded with who and when.
     code_of_conduct_accepted_on = models.DateField(
         "Partner Code of Conduct accepted on", null=True, blank=True
+    )
+    code_of_conduct_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     representative_attested = models.BooleanField(
         "applicant attests authority to represent the organisation", default=False
     )
+    representative_attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    representative_attested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()
@@ -149,7 +166,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.organization}"
 
 
-class SolutionsPartnerDesignation(models.Model):
+class SolutionsPartnerDesignation(RecordedFact):
     """A Solutions Partner designation the organisation holds in one of the six areas."""
 
     Area = prerequisite_rules.SolutionArea
@@ -170,7 +187,7 @@ class SolutionsPartnerDesignation(models.Model):
         null=True, blank=True, validators=[MaxValueValidator(100)]
     )
 
-    class Meta:
+    class Meta(RecordedFact.Meta):
         ordering = ["area", "-attained_on"]
         constraints = [
             models.CheckConstraint(
@@ -193,7 +210,7 @@ class SolutionsPartnerDesignation(models.Model):
         )
 
 
-class CspEnrollment(models.Model):
+class CspEnrollment(RecordedFact):
     """The organisation's Cloud Solution Provider enrollment."""
 
     Kind = prerequisite_rules.CspKind
@@ -205,7 +222,7 @@ class CspEnrollment(models.Model):
     enrolled_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
 
-    class Meta:
+    class Meta(RecordedFact.Meta):
         ordering = ["-enrolled_on", "id"]
         constraints = [
             models.CheckConstraint(
@@ -223,7 +240,7 @@ class CspEnrollment(models.Model):
         )
 
 
-class SupportContract(models.Model):
+class SupportContract(RecordedFact):
     """A partner support contract (ASfP, PSfP or Unified for Partners)."""
 
     Plan = prerequisite_rules.SupportPlan
@@ -235,7 +252,7 @@ class SupportContract(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
 
-    class Meta:
+    class Meta(RecordedFact.Meta):
         ordering = ["-ends_on", "id"]
         constraints = [
             models.CheckConstraint(

@@ -12,14 +12,17 @@ from designation.views.badges import (
 )
 from designation.views.credentials import did_document, jwks, status_list
 from designation.views.directory import directory
-from designation.views.organizations import (
+from designation.views.facts import (
     account_facts_edit,
+    change_request_decide,
+    change_request_evidence,
+    change_request_new,
+    change_request_page,
     fact_delete,
     fact_edit,
-    home,
-    organization_list,
-    organization_settings,
+    partner_acts_edit,
 )
+from designation.views.organizations import home, organization_list, organization_settings
 
 __all__ = [
     "account_facts_edit",
@@ -28,6 +31,10 @@ __all__ = [
     "badge_letter",
     "badge_locations",
     "did_document",
+    "change_request_decide",
+    "change_request_evidence",
+    "change_request_new",
+    "change_request_page",
     "directory",
     "fact_delete",
     "fact_edit",
@@ -38,5 +45,6 @@ __all__ = [
     "status_list",
     "verify_badge_image",
     "verify_credential",
+    "partner_acts_edit",
     "verify_page",
 ]

@@ -2,6 +2,8 @@
 
 Journey pages: submitting or determining an audit moves the enrollment on (journey services)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,9 +23,10 @@ from assessments.forms import (
 )
 from assessments.models import AuditRecord
 from designation.permissions import is_auditor, is_partner_member, is_reviewer
-from designation.rules import SolutionArea
+from designation.rules import SolutionArea, meets_target
 from journey import queues
 from journey import services as journey_services
+from journey.views.audit_confirm import confirmation_page, quoted_rules
 from portal.errors import Forbidden, JourneyError, NotFound
 from portal.pagination import paged
 
@@ -94,7 +97,12 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
         and audit.status == AuditRecord.Status.SUBMITTED
         and is_reviewer(user)
     )
+    can_correct = audit.status in (
+        AuditRecord.Status.SUBMITTED,
+        AuditRecord.Status.DETERMINED,
+    ) and user.has_perm("assessments.submit_audit", audit)
     evidence = list(audit.evidence.all())
+    determine = _determine_figures(audit) if can_determine else {}
     components = [
         (code, label, [e for e in evidence if e.component == code])
         for code, label in audit_rules.components_for(audit.kind)
@@ -130,6 +138,11 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
                 performance_window_ends_on=audit.performance_window_ends_on,
             ),
             "due_days": audit_rules.AUDIT_DUE_DAYS,
+            **determine,
+            "can_correct": can_correct,
+            "quoted_rules": quoted_rules(audit, services.judged_against(timezone.localdate()))
+            if can_submit or can_determine
+            else [],
         },
         status=status,
     )
@@ -198,6 +211,10 @@ def _submitted_data(form) -> dict:
 @login_required
 @require_POST
 def audit_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
+    """First a confirmation page (what the values would decide, how corrections work); the
+    confirmed post submits."""
+    if request.POST.get("confirmed") != "1":
+        return _confirm_submit(request, audit_id)
     return _audit_action(
         request,
         audit_id,
@@ -209,6 +226,48 @@ def audit_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
         done="Submitted. A submitted audit is never edited.",
         form_name="submit_form",
     )
+
+
+def _determine_figures(audit) -> dict:
+    """The target in force today and what confirming the computed rate would decide."""
+    target = Decimal(services.judged_against(timezone.localdate())["case_rate_target"])
+    passes = meets_target(audit.proposed_case_rate, target)
+    return {
+        "determine_target": target,
+        "determine_outcome": _outcome(passes, audit.proposed_case_rate),
+    }
+
+
+def _outcome(passes: bool, rate) -> str:
+    if passes:
+        return "pass"
+    if rate is None:
+        return "fail (no revenue: the rate is undefined)"
+    return "fail (the rate is above the target)"
+
+
+def _confirm_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = selectors.audit_for(request.user, audit_id)
+    try:
+        services.authorise(
+            audit_id=audit_id, by=request.user, permission="assessments.submit_audit"
+        )
+    except JourneyError as exc:
+        return _refused(request, exc, audit_id)
+    form = SUBMIT_FORMS[audit.kind](request.POST)
+    uploaded = [e.component for e in audit.evidence.all()]
+    missing = audit_rules.missing_components(audit.kind, uploaded)
+    if form.is_valid() and missing:  # say so now rather than after confirming
+        form.add_error(
+            None,
+            "Evidence is required for every component before submitting. Missing: "
+            + "; ".join(missing)
+            + ".",
+        )
+    if not form.is_valid():
+        return _page(request, audit, status=400, submit_form=form)
+    rules = services.judged_against(timezone.localdate())
+    return confirmation_page(request, audit, form, _submitted_data(form), rules)
 
 
 @login_required

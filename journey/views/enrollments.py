@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import selectors as audit_selectors
 from assessments.models import KIND_OF_STEP, AuditRecord, charged, next_attempt_kind
-from designation import labels, selectors, transitions
+from designation import declarations, labels, selectors, transitions
 from designation.forms import NoteForm, OptionalReasonForm, PreEnrollmentForm, ReasonForm
 from designation.models import Enrollment
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
@@ -127,7 +127,12 @@ def enrollment_apply(request: HttpRequest, organization_id: int) -> HttpResponse
     if open_one is not None and draft is None:
         messages.info(request, "This organisation already has an open enrollment.")
         return redirect("enrollment-page", enrollment_id=open_one.pk)
-    form = PreEnrollmentForm(request.POST or None, instance=draft)
+    form = PreEnrollmentForm(
+        request.POST or None,
+        instance=draft,
+        allowed=declarations.allowed_for(organization, timezone.localdate()),
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         today = timezone.localdate()
         data = {name: form.cleaned_data[name] for name in PRE_ENROLLMENT_FIELDS}
@@ -241,7 +246,7 @@ def review_queues(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             **{
                 name: paged(request, lists[name], count=counts[name], param=f"{name}_page")
-                for name in ("eligibility", "case_rates", "renewals")
+                for name in ("eligibility", "case_rates", "renewals", "change_requests")
             },
         },
     )

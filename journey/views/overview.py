@@ -38,8 +38,6 @@ def organization_overview(request: HttpRequest, organization_id: int) -> HttpRes
             "prerequisites": board.prerequisites,
             "all_met": board.all_met,
             "staff_view": staff,
-            "can_edit": request.user.has_perm(
-                "designation.change_organization_facts", organization
-            ),
+            "can_edit": request.user.has_perm("designation.manage_organization_data", organization),
         },
     )

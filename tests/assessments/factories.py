@@ -106,3 +106,17 @@ PASSING_SCORES = {
     "support_staff_skills": 75,
     "support_performance_metrics": 70,
 }
+
+
+def survey_report(audit, by=None) -> EvidenceFile:
+    """The survey report a CSAT audit needs before it is submitted (a row; no file written)."""
+    return EvidenceFile.objects.create(
+        audit=audit,
+        component=audit_rules.SUPPORTING_DOCUMENT[0],
+        file="survey-report.pdf",
+        original_name="survey-report.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+        uploaded_by=by or audit.auditor,
+    )

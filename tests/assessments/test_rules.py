@@ -88,12 +88,14 @@ def test_capability_scores_must_be_whole_numbers_from_0_to_100_for_every_dimensi
     }
 
 
-def test_capability_needs_evidence_for_all_eleven_components_others_need_none():
+def test_capability_needs_all_eleven_components_csat_its_report_performance_none():
     assert len(r.CAPABILITY_COMPONENTS) == 11
     codes = [code for code, _ in r.CAPABILITY_COMPONENTS]
     assert r.missing_components("capability", codes) == []
     assert r.missing_components("capability", codes[1:]) == ["Support processes and procedures"]
-    assert r.missing_components("csat", []) == []
+    assert r.missing_components("csat", []) == [r.CSAT_REPORT]
+    assert r.missing_components("csat", ["supporting"]) == []
+    assert r.missing_components("performance", []) == []
 
 
 def test_performance_submission_needs_a_volume_and_a_reason_per_excluded_case():
@@ -149,3 +151,13 @@ def test_size_limit_is_inclusive_and_empty_files_are_refused():
 )
 def test_only_the_seven_evidence_types_are_accepted(content_type, accepted):
     assert (evidence.type_refusal(content_type) is None) is accepted
+
+
+def test_the_validated_volume_is_at_most_the_frozen_volume_minus_the_exclusions():
+    one = [r.ExcludedCaseInput("C-1", "Duplicate")]
+    assert r.performance_submission_errors(57, one, 58) == {}
+    assert r.performance_submission_errors(0, [], 0) == {}
+    errors = r.performance_submission_errors(58, one, 58)
+    assert "at most 57: 58 cases were frozen" in errors["validated_case_volume"]
+    assert "at most 58" in r.performance_submission_errors(100, [], 58)["validated_case_volume"]
+    assert r.performance_submission_errors(100, [], None) == {}  # nothing frozen: no bound

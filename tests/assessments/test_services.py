@@ -5,14 +5,19 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import InternalError, transaction
+from django.db import InternalError, connection, transaction
 
 from assessments import services
 from assessments.models import AuditRecord, FeeSchedule
 from designation.models import Enrollment
 from journey import services as enrollment_services
 from portal.errors import ConditionFailed, Conflict, Forbidden, NotFound
-from tests.assessments.factories import PASSING_SCORES, audit_for, claimed_capability_audit
+from tests.assessments.factories import (
+    PASSING_SCORES,
+    audit_for,
+    claimed_capability_audit,
+    survey_report,
+)
 from tests.designation import factories
 from tests.designation.factories import TODAY, enrollment_at
 
@@ -78,6 +83,7 @@ def test_an_audit_of_a_withdrawn_enrollment_leaves_the_queue(org, auditor):
 
 def test_a_claimed_audit_of_a_withdrawn_enrollment_cannot_be_submitted(org, auditor):
     audit = audit_for(enrollment_at("withdrawn", organization=org), "csat", auditor=auditor)
+    survey_report(audit)
     with pytest.raises(Conflict, match="this audit is closed"):
         enrollment_services.audit_submit(
             audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4"}
@@ -152,8 +158,14 @@ def test_retake_after_a_failed_performance_is_a_new_record_and_a_new_fee(
     performance_audit, reviewer, partner_admin, org
 ):
     factories.rollups(org, cases_per_month=1, revenue_per_month="100000")
-    submit_performance(performance_audit, 13)
-    enrollment_services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
+    submit_performance(performance_audit, 12)  # at most the 12 frozen cases
+    enrollment_services.audit_determine(
+        audit_id=performance_audit.pk,
+        by=reviewer,
+        on=TODAY,
+        final_case_rate="21.67",
+        reason="Revenue credited back after the window was frozen.",
+    )
     assert state_of(performance_audit.enrollment) == ("performance", "failed")
     enrollment_services.enrollment_start_performance(
         enrollment_id=performance_audit.enrollment_id, by=partner_admin, on=TODAY
@@ -180,6 +192,7 @@ def test_retake_after_a_failed_performance_is_a_new_record_and_a_new_fee(
 def test_csat_is_judged_on_submission(org, auditor, score, methodology_ok, verdict, state):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
+    survey_report(audit)
     enrollment_services.audit_submit(
         audit_id=audit.pk,
         by=auditor,
@@ -194,6 +207,7 @@ def test_csat_is_judged_on_submission(org, auditor, score, methodology_ok, verdi
 
 def test_csat_score_outside_1_to_5_is_refused(org, auditor):
     audit = audit_for(enrollment_at("customer_success", organization=org), "csat", auditor=auditor)
+    survey_report(audit)
     with pytest.raises(ConditionFailed, match="from 1.0 to 5.0"):
         enrollment_services.audit_submit(
             audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "5.5"}
@@ -204,11 +218,13 @@ def test_csat_score_outside_1_to_5_is_refused(org, auditor):
 def test_retake_after_a_failed_csat(org, auditor, partner_admin):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
+    survey_report(audit)
     enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "3.0"}
     )
     enrollment_services.enrollment_retake(enrollment_id=enrollment.pk, by=partner_admin, on=TODAY)
     retake = AuditRecord.objects.get(enrollment=enrollment, attempt=2)
+    survey_report(retake, auditor)
     services.audit_claim(audit_id=retake.pk, by=auditor, on=TODAY)
     enrollment_services.audit_submit(
         audit_id=retake.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4.5"}
@@ -218,6 +234,7 @@ def test_retake_after_a_failed_csat(org, auditor, partner_admin):
 
 def test_only_the_assigned_auditor_submits(org, auditor, partner_admin):
     audit = audit_for(enrollment_at("customer_success", organization=org), "csat", auditor=auditor)
+    survey_report(audit)
     with pytest.raises(Forbidden, match="auditor who claimed"):
         enrollment_services.audit_submit(audit_id=audit.pk, by=partner_admin, on=TODAY, data={})
     other = factories.UserFactory(groups=["ISSI auditor"])
@@ -273,13 +290,16 @@ def test_retake_after_a_failed_capability_assessment(partner_admin, org):
 
 def test_a_submitted_record_is_never_edited_nor_deleted_at_the_database(org, auditor):
     audit = audit_for(enrollment_at("customer_success", organization=org), "csat", auditor=auditor)
+    survey_report(audit)
     enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "3.0"}
     )
     with pytest.raises(InternalError, match="Cannot update"), transaction.atomic():
         AuditRecord.objects.filter(pk=audit.pk).update(csat_score=Decimal("4.5"))
-    with pytest.raises(InternalError, match="Cannot delete"), transaction.atomic():
-        AuditRecord.objects.filter(pk=audit.pk).delete()
+    # In SQL: the ORM would stop earlier at the evidence's protected foreign key.
+    deleting = pytest.raises(InternalError, match="Cannot delete")
+    with deleting, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM assessments_auditrecord WHERE id = %s", [audit.pk])
     assert AuditRecord.objects.get(pk=audit.pk).csat_score == Decimal("3.0")
 
 
@@ -315,6 +335,7 @@ def test_a_failed_csat_corrected_by_its_auditor_supersedes_the_record_and_decide
 ):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
+    survey_report(audit)
     enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "3.4"}
     )
@@ -366,6 +387,7 @@ def test_a_pass_cannot_be_corrected_and_a_determined_rate_neither(performance_au
 def test_a_pass_cannot_be_corrected(org, auditor):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
+    survey_report(audit)
     enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4.5"}
     )
@@ -374,3 +396,31 @@ def test_a_pass_cannot_be_corrected(org, auditor):
             audit_id=audit.pk, by=auditor, on=TODAY, reason="x", data={"score": "3.0"}
         )
     assert AuditRecord.objects.count() == 2  # the CSAT pass and the capability audit it opened
+
+
+def test_a_validated_volume_above_the_frozen_cases_is_refused(performance_audit):
+    with pytest.raises(ConditionFailed) as refused:
+        submit_performance(performance_audit, 100)
+    assert refused.value.field == "validated_case_volume"
+    assert "at most 12: 12 cases were frozen" in refused.value.message
+    performance_audit.refresh_from_db()
+    assert (performance_audit.status, performance_audit.validated_case_volume) == ("claimed", None)
+
+
+def test_csat_needs_its_survey_report_before_submit(org, auditor):
+    enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
+    audit = audit_for(enrollment, "csat", auditor=auditor)
+    with pytest.raises(ConditionFailed) as refused:
+        enrollment_services.audit_submit(
+            audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4.5"}
+        )
+    assert refused.value.field == "evidence"
+    assert "customer success survey report" in refused.value.message
+    audit.refresh_from_db()
+    assert (audit.status, audit.verdict) == ("claimed", "")
+    survey_report(audit)
+    enrollment_services.audit_submit(
+        audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4.5"}
+    )
+    audit.refresh_from_db()
+    assert audit.verdict == "pass"

@@ -1,4 +1,4 @@
-"""Pages: sign-in, overview checklist, fact editing by partner admins only, scoping."""
+"""Pages: sign-in, overview checklist, facts of record kept by reviewers, scoping."""
 
 from datetime import date
 
@@ -80,8 +80,9 @@ def test_partner_member_reads_but_cannot_edit(client, partner_member, org):
     assert org.legal_name != "Hijacked"
 
 
-def test_partner_admin_edits_account_facts(client, partner_admin, org):
-    client.force_login(partner_admin)
+def test_a_reviewer_edits_account_facts_and_the_rename_is_kept(client, reviewer, org):
+    client.force_login(reviewer)
+    old_name = org.legal_name
     response = client.post(
         reverse("account-facts-edit", args=[org.pk]),
         {"legal_name": "Renamed Ltd", "country": "fr", "in_good_standing": "on"},
@@ -90,10 +91,13 @@ def test_partner_admin_edits_account_facts(client, partner_admin, org):
     org.refresh_from_db()
     assert (org.legal_name, org.country, org.in_good_standing) == ("Renamed Ltd", "FR", True)
     assert org.partner_center_registered is False
+    change = org.fact_changes.get()
+    assert (change.before["legal_name"], change.after["legal_name"]) == (old_name, "Renamed Ltd")
+    assert (change.by, change.source) == (reviewer, "reviewer")
 
 
-def test_invalid_contract_dates_are_shown_next_to_the_field(client, partner_admin, org):
-    client.force_login(partner_admin)
+def test_invalid_contract_dates_are_shown_next_to_the_field(client, reviewer, org):
+    client.force_login(reviewer)
     response = client.post(
         reverse("fact-add", args=[org.pk, "support-contracts"]),
         {"plan": "asfp", "starts_on": "2026-05-01", "ends_on": "2026-04-01"},
@@ -104,8 +108,8 @@ def test_invalid_contract_dates_are_shown_next_to_the_field(client, partner_admi
     assert org.support_contracts.count() == 1
 
 
-def test_partner_admin_adds_and_deletes_a_contract_after_confirmation(client, partner_admin, org):
-    client.force_login(partner_admin)
+def test_a_reviewer_adds_and_removes_a_contract_after_confirmation(client, reviewer, org):
+    client.force_login(reviewer)
     client.post(
         reverse("fact-add", args=[org.pk, "support-contracts"]),
         {"plan": "asfp", "starts_on": "2026-01-01", "ends_on": "2027-01-01"},
@@ -113,10 +117,14 @@ def test_partner_admin_adds_and_deletes_a_contract_after_confirmation(client, pa
     added = org.support_contracts.get(plan="asfp")
     delete_url = reverse("fact-delete", args=[org.pk, "support-contracts", added.pk])
     confirm = client.get(delete_url)
-    assert "Delete this support contract?" in confirm.content.decode()
+    assert "Remove this support contract?" in confirm.content.decode()
     assert org.support_contracts.filter(pk=added.pk).exists()
-    client.post(delete_url)
+    client.post(delete_url, {"reason": "Cancelled"})
     assert not org.support_contracts.filter(pk=added.pk).exists()
+    assert list(org.fact_changes.order_by("id").values_list("action", flat=True)) == [
+        "added",
+        "removed",
+    ]
 
 
 def test_organisation_list_for_reviewers_is_searchable(client, reviewer, org, other_org):

@@ -43,8 +43,8 @@ def test_public_and_partner_pages_have_no_wcag_violations(page, live_server, dem
         "/assessments/",
         "/badge/",
         "/settings/",
-        "/settings/account/",
-        "/settings/support-contracts/add/",
+        "/settings/partner-acts/",
+        "/change-requests/new/support-contracts/",
     ):
         problems |= check(page, org + url)
     assert problems == {}

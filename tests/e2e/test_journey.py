@@ -130,6 +130,7 @@ def test_the_whole_journey_in_the_browser(page, browser, live_server, demo, tmp_
     auditor.get_by_label("Validated case volume").fill("10")
     auditor.get_by_label("Excluded cases").fill("E2E-0, duplicate of E2E-1")
     auditor.get_by_role("button", name="Submit", exact=True).click()
+    auditor.get_by_role("button", name="Confirm and submit").click()  # the confirmation page
     expect(auditor.get_by_text("Submitted. A submitted audit is never edited.")).to_be_visible()
 
     # 5. The reviewer confirms the validated rate.
@@ -146,6 +147,7 @@ def test_the_whole_journey_in_the_browser(page, browser, live_server, demo, tmp_
     auditor.get_by_label("Accepted", exact=True).check()
     auditor.get_by_label("Final CSAT score").fill("4.6")
     auditor.get_by_role("button", name="Submit", exact=True).click()
+    auditor.get_by_role("button", name="Confirm and submit").click()  # the confirmation page
     expect(auditor.get_by_text("Submitted. A submitted audit is never edited.")).to_be_visible()
 
     # 7. ... and the capability assessment, with evidence for every component.
@@ -162,6 +164,7 @@ def test_the_whole_journey_in_the_browser(page, browser, live_server, demo, tmp_
     for dimension in ("Support function", "Support staff skills", "Support performance metrics"):
         auditor.get_by_label(dimension).fill("82")
     auditor.get_by_role("button", name="Submit", exact=True).click()
+    auditor.get_by_role("button", name="Confirm and submit").click()  # the confirmation page
     expect(auditor.get_by_text("Submitted. A submitted audit is never edited.")).to_be_visible()
 
     # 8. Contoso sees the badge on its dashboard and downloads the letter.

@@ -28,15 +28,19 @@ def test_form_errors_are_shown_next_to_the_field(page, live_server, demo):
     sign_in(page, live_server.url, "contoso", "designation-demo")
     page.wait_for_url("**/organizations/*/")
     page.get_by_role("link", name="Settings").click()
-    page.locator("section", has_text="Support contracts").get_by_role("link", name="Add").click()
+    # A partner admin proposes a contract (facts of record change only through a reviewer).
+    page.locator("section", has_text="Support contracts").get_by_role(
+        "link", name="Propose an addition"
+    ).click()
     page.get_by_label("Plan").select_option("asfp")
     page.get_by_label("Starts on").fill("2026-05-01")
     page.get_by_label("Ends on").fill("2026-04-01")
-    page.get_by_role("button", name="Save").click()
-    field_error = page.locator("#id_ends_on_error")
+    page.get_by_label("Reason").fill("We bought ASfP in May.")
+    page.get_by_role("button", name="Send to Microsoft").click()
+    field_error = page.locator("#id_fact-ends_on_error")
     assert field_error.inner_text() == "The contract cannot end before it starts."
-    described = page.locator("#id_ends_on").get_attribute("aria-describedby") or ""
-    assert "id_ends_on_error" in described
+    described = page.locator("#id_fact-ends_on").get_attribute("aria-describedby") or ""
+    assert "id_fact-ends_on_error" in described
 
 
 def test_a_partner_cannot_open_another_organisations_page_by_url(page, live_server, demo):
@@ -70,6 +74,7 @@ def test_apply_form_shows_its_errors_next_to_the_fields(page, live_server, demo)
     page.goto(page.url + "enrollment/apply/")
     page.get_by_label("Contact name").fill("Casey Contoso")
     page.get_by_label("Contact email").fill("not an email")
+    page.get_by_label("Modern Work").uncheck()  # prefilled: Contoso's one active area
     page.get_by_role("button", name="Submit for eligibility review").click()
     assert "valid email" in page.locator("#id_contact_email_error").inner_text()
     assert "required" in page.locator("#id_solution_areas_error").inner_text()

@@ -1,12 +1,16 @@
 """The whole journey through the API as partner admin, reviewer and auditor; error answers."""
 
+from datetime import date
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from assessments import rules as audit_rules
+from assessments.models import AuditRecord
 from designation.models import Designation
-from tests.assessments.factories import PASSING_SCORES, pdf_upload
+from metrics.models import Case
+from tests.assessments.factories import PASSING_SCORES, pdf_upload, survey_report
 from tests.designation import factories
 from tests.designation.factories import PRE_ENROLLMENT_FORM, enrollment_at
 
@@ -31,6 +35,7 @@ def test_the_whole_journey_through_the_api(
     api_client, today, org, partner_admin, reviewer, auditor, django_capture_on_commit_callbacks
 ):
     factories.rollups(org, cases_per_month=1, revenue_per_month="60000")  # 12 / 720k = 16.67
+    Case.objects.create(organization=org, case_id="C-3", opened_on=date(2026, 5, 4), program="CSP")
     admin = as_user(api_client, partner_admin)
     created = admin.post(
         reverse("enrollment-list"), {"organization": org.pk, **PRE_ENROLLMENT_FORM}, format="json"
@@ -81,6 +86,7 @@ def test_the_whole_journey_through_the_api(
     assert (detail["state"], detail["step"]) == ("customer_success", 3)
     csat = next(a for a in detail["audits"] if a["kind"] == "csat")
     audit_action(auditor_client, csat["id"], "claim")
+    survey_report(AuditRecord.objects.get(pk=csat["id"]))  # CSAT needs its survey report
     response = audit_action(
         auditor_client,
         csat["id"],
@@ -198,3 +204,35 @@ def test_submit_with_an_unmet_prerequisite_answers_400_with_the_reason(
 
 def test_verification_of_an_unknown_credential_is_404(api_client):
     assert api_client.get(reverse("api-verify", args=["nope"])).status_code == 404
+
+
+def test_excluded_cases_must_be_among_the_frozen_cases(api_client, org, partner_admin, auditor):
+    from journey import services
+
+    factories.rollups(org, cases_per_month=1, revenue_per_month="60000")
+    Case.objects.create(organization=org, case_id="C-3", opened_on=date(2026, 5, 4), program="CSP")
+    Case.objects.create(organization=org, case_id="EA-1", opened_on=date(2026, 5, 4), program="EA")
+    enrollment = enrollment_at("performance", organization=org)
+    services.enrollment_start_performance(
+        enrollment_id=enrollment.pk, by=partner_admin, on=factories.TODAY
+    )
+    audit = AuditRecord.objects.get(enrollment=enrollment, kind="performance")
+    client = as_user(type(api_client)(), auditor)
+    audit_action(client, audit.pk, "claim")
+    body = {
+        "validated_case_volume": 9,  # 12 frozen, 3 excluded
+        "excluded_cases": [
+            {"case_id": "C-3", "reason": "Duplicate"},
+            {"case_id": "EA-1", "reason": "Not CSP"},
+            {"case_id": "NOPE", "reason": "Typo"},
+        ],
+    }
+    refused = audit_action(client, audit.pk, "submit", body, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "excluded_cases"
+    assert "EA-1, NOPE" in refused.json()["detail"]
+    audit.refresh_from_db()
+    assert (audit.status, audit.excluded_cases.count()) == ("claimed", 0)
+    body["excluded_cases"] = body["excluded_cases"][:1]
+    body["validated_case_volume"] = 11
+    assert audit_action(client, audit.pk, "submit", body, format="json").status_code == 200

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # The most queries each partner page may run (session, user and navigation included).
 PARTNER_PAGES = {
     "organization-overview": 24,  # 22, the viewer's role for who acts next, the readiness card
-    "organization-settings": 11,
+    "organization-settings": 14,  # + change requests, who may keep or propose facts
     "enrollment-page": 17,
     "organization-assessments": 14,
     "badge": 12,

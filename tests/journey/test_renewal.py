@@ -15,7 +15,7 @@ from designation import rules
 from designation.models import Designation, Enrollment, RenewalReminder
 from journey import services
 from journey.renewal import refresh_designations
-from tests.assessments.factories import audit_for
+from tests.assessments.factories import audit_for, survey_report
 from tests.designation import factories
 from tests.designation.factories import TODAY, enrollment_at
 
@@ -135,6 +135,7 @@ def test_a_renewal_completed_in_the_window_keeps_the_anniversary(
         services.audit_determine(audit_id=performance.pk, by=reviewer, on=day)
         csat = renewal.audits.get(kind="csat")  # not carried over: audited again
         audit_services.audit_claim(audit_id=csat.pk, by=auditor, on=day)
+        survey_report(csat, auditor)
         services.audit_submit(
             audit_id=csat.pk, by=auditor, on=day, data={"methodology_ok": True, "score": "4.1"}
         )

@@ -9,7 +9,7 @@ from assessments import services as audit_services
 from assessments.models import AuditRecord
 from designation.models import Designation, Enrollment, IncentiveGrant
 from journey import services
-from tests.assessments.factories import PASSING_SCORES, pdf_upload
+from tests.assessments.factories import PASSING_SCORES, pdf_upload, survey_report
 from tests.designation import factories
 from tests.designation.factories import PRE_ENROLLMENT_FORM, TODAY
 
@@ -56,6 +56,7 @@ def test_first_attainment_from_draft_to_enrolled(
     csat = AuditRecord.objects.get(enrollment=enrollment, kind="csat")
     assert csat.fee_amount == Decimal("500.00")
     audit_services.audit_claim(audit_id=csat.pk, by=auditor, on=TODAY)
+    survey_report(csat, auditor)
     services.audit_submit(
         audit_id=csat.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4.0"}
     )

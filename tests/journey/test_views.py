@@ -1,6 +1,8 @@
 """Journey pages: apply, follow, act with confirmation, review queues, audit forms, badge,
 letter and public verification; scoping and fixed query counts."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +24,10 @@ def page(client, name, *args, **query):
 
 
 def test_partner_admin_applies_with_the_pre_enrollment_form(client, today, org, partner_admin):
+    # The areas offered are the organisation's active Solutions Partner designations.
+    org.solutions_partner_designations.create(
+        area="modern_work", attained_on=date(2026, 1, 1), anniversary_on=date(2027, 1, 1)
+    )
     client.force_login(partner_admin)
     response, html = page(client, "enrollment-home", org.pk)
     assert "Apply" in html and html.count('class="check check-') == 5
@@ -122,7 +128,14 @@ def test_auditor_claims_from_the_queue_and_submits_the_capability_form(client, t
     capability = claimed_capability_audit(auditor=auditor)
     _, html = page(client, "audit-page", capability.pk)
     assert "Support staff skills" in html and "Total (mean of the dimensions)" in html
-    response = client.post(reverse("audit-submit-form", args=[capability.pk]), PASSING_SCORES)
+    assert "It passes at 70 total and 50 in every dimension." in html  # quoted before typing
+    url = reverse("audit-submit-form", args=[capability.pk])
+    confirm = client.post(url, PASSING_SCORES)
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and "this would pass" in html
+    assert "never edited" in html and "supersedes" in html
+    assert AuditRecord.objects.get(pk=capability.pk).status == "claimed"  # not yet
+    response = client.post(url, {**PASSING_SCORES, "confirmed": "1"})
     assert response.status_code == 302
     assert Enrollment.objects.get(pk=capability.enrollment_id).state == "enrolled"
 
@@ -135,6 +148,53 @@ def test_capability_submission_without_evidence_shows_what_is_missing(client, to
     ).content.decode()
     assert "Evidence is required for every component" in html
     assert AuditRecord.objects.get(pk=capability.pk).status == "claimed"
+
+
+def test_a_csat_confirmation_says_what_the_score_would_decide(client, today, auditor):
+    from tests.assessments.factories import survey_report
+
+    enrollment = enrollment_at("customer_success", attempt_status="in_progress")
+    audit = audit_for(enrollment, "csat", auditor=auditor)
+    client.force_login(auditor)
+    _, html = page(client, "audit-page", audit.pk)
+    assert "it passes at or above 4.0 with the survey methodology accepted" in html
+    url = reverse("audit-submit-form", args=[audit.pk])
+    missing = client.post(url, {"methodology_ok": "yes", "score": "3.9"}).content.decode()
+    assert "customer success survey report" in missing
+    survey_report(audit)
+    html = client.post(url, {"methodology_ok": "yes", "score": "3.9"}).content.decode()
+    assert (
+        "A score of 3.9 with the methodology accepted against the minimum 4.0: this would fail"
+        in html
+    )
+    assert 'name="confirmed" value="1"' in html
+    assert AuditRecord.objects.get(pk=audit.pk).status == "claimed"
+
+
+def test_the_determine_page_shows_the_figures_and_the_outcome(client, today, reviewer, auditor):
+    enrollment = enrollment_at("performance", attempt_status="in_progress")
+    audit = audit_for(
+        enrollment,
+        "performance",
+        auditor=auditor,
+        status="submitted",
+        frozen_case_volume=58,
+        frozen_billed_revenue_usd="2000000.00",
+        validated_case_volume=50,
+        proposed_case_rate="25.00",
+    )
+    client.force_login(reviewer)
+    _, html = page(client, "audit-page", audit.pk)
+    for words in (
+        "Frozen case volume",
+        "58 CSP cases",
+        "Validated case volume",
+        "2000000.00",
+        "25.00",
+        "at or below 20.00",
+        "fail (the rate is above the target)",
+    ):
+        assert words in html, words
 
 
 def test_partner_uploads_evidence_from_the_audit_page(client, today, partner_admin, org):

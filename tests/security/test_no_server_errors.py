@@ -136,7 +136,7 @@ def test_a_validated_case_volume_out_of_range_is_a_400_naming_the_range(api_clie
     url = reverse("audit-submit", args=[world["audit"].pk])
     response = api_client.post(url, {"validated_case_volume": volume}, format="json")
     assert response.status_code == 400
-    assert "between 0 and 2,147,483,647" in json.dumps(response.json())
+    assert "from 0 to 1,000,000" in json.dumps(response.json())  # portal/bounds.py
 
 
 @pytest.mark.parametrize(

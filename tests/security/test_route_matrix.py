@@ -20,6 +20,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from assessments import services as audit_services
+from designation import change_requests
 from designation.credentials.issue import issue_credential
 from designation.models import Designation, EnrollmentEvent, Invitation, ProgramRules
 from designation.team.tokens import token_for
@@ -150,6 +151,17 @@ MATRIX = {
     "api-readiness": ("GET", 401, 404, 200, 404, 404),
     "api-benchmarks": ("GET", 401, 404, 200, 404, 404),
     "api-program-insights": ("GET", 401, 403, 403, 403, 403),
+    # --- facts of record, change requests, the feed, audit cases and corrections
+    "partner-acts-edit": ("POST", LOGIN, 404, 403, 404, 404),
+    "change-request-new": ("POST", LOGIN, 404, 403, 404, 404),
+    "change-request-new-for": ("POST", LOGIN, 404, 403, 404, 404),
+    "change-request-page": ("GET", LOGIN, 404, 200, 404, 404),
+    "change-request-decide": ("POST", LOGIN, 404, 403, 404, 404),
+    "change-request-evidence": ("GET", LOGIN, 404, 200, 404, 404),
+    "partner-facts-import": ("GET", LOGIN, 403, 403, 403, 403),
+    "audit-cases": ("GET", LOGIN, 404, 404, 404, 404),  # the world's audit is capability: no cases
+    "audit-correct-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "api-partner-facts-import": ("POST", 401, 403, 403, 403, 403),
 }
 ROLES = ("anonymous", "other_partner", "member", "unassigned_auditor", "finished_auditor")
 CANARY = "CANARY-reviewer-reason-7f3e"
@@ -225,6 +237,15 @@ def world(settings, tmp_path):
     )
     record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
     token, _secret = AuthToken.objects.create(user=admin)
+    change_request = change_requests.change_request_create(
+        organization_id=org.pk,
+        kind="account",
+        action="change",
+        proposed={"legal_name": "Renamed"},
+        reason="We were renamed.",
+        evidence=pdf_upload(),
+        by=admin,
+    )
     other = factories.MembershipFactory(role="admin").user
     invitation = Invitation.objects.create(
         organization=org,
@@ -263,6 +284,7 @@ def world(settings, tmp_path):
         "record": record,
         "token": token,
         "invitation": invitation,
+        "change_request": change_request,
     }
 
 
@@ -270,6 +292,11 @@ def url_for(name: str, pattern: str, world) -> str:
     values = dict(world["values"])
     if name == "api-token-detail":
         values["id"] = world["token"].token_key
+    elif name.startswith("change-request-") and "<pk>" in pattern:
+        is_fact = name == "change-request-new-for"
+        values["pk"] = (
+            world["org"].support_contracts.get().pk if is_fact else world["change_request"].pk
+        )
     elif name.startswith("metrics-import"):
         values["kind"] = "cases"
         values["pk"] = world["record"].pk
@@ -321,3 +348,6 @@ def test_route_answers_each_outsider_as_expected(name, world):
     invitation = world["invitation"]
     invitation.refresh_from_db()
     assert invitation.status == "pending" and invitation.key == world["invitation"].key
+    world["change_request"].refresh_from_db()
+    assert world["change_request"].status == "pending"
+    assert world["org"].fact_changes.count() == 0
