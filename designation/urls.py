@@ -37,5 +37,17 @@ urlpatterns = [
         name="badge-letter",
     ),
     path("directory/", views.directory, name="directory"),
+    path("notifications/", views.notification_list, name="notification-centre"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        views.notification_open,
+        name="notification-open-form",
+    ),
+    path("notifications/read-all/", views.notification_read_all, name="notification-read-all-form"),
+    path(
+        "notifications/preferences/",
+        views.notification_preferences,
+        name="notification-preferences-page",
+    ),
     path("verify/<str:credential_id>/", views.verify_page, name="verify-page"),
 ]

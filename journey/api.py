@@ -106,6 +106,13 @@ class AuditViewSet(audit_api.AuditViewSet):
     """Audit records (the assessments app's queue, claim and evidence), with the actions that
     decide an audit and move the enrollment on."""
 
+    @extend_schema(request=None, responses={200: AuditRecordSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk=None) -> Response:
+        """An ISSI auditor takes an unassigned audit; the partner is told."""
+        audit = services.audit_claim(audit_id=int(pk), by=request.user, on=timezone.localdate())
+        return self._answer(audit.pk)
+
     @extend_schema(request=AuditSubmitSerializer, responses={200: AuditRecordSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk=None) -> Response:

@@ -18,7 +18,7 @@ from designation.models import Designation, Enrollment, EnrollmentEvent, Organiz
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.permissions import is_partner_admin
 from designation.transitions import apply_transition
-from journey import steps
+from journey import notify, steps
 from portal.errors import Conflict, Forbidden, NotFound
 
 
@@ -99,6 +99,7 @@ def enrollment_submit(*, enrollment_id: int, by, on: date, note: str = "") -> En
             organization = selectors.organization_for_journey(enrollment.organization_id)
             enrollment.record_prerequisites(selectors.prerequisites_for(organization, on), on)
         apply_transition(enrollment, "submit", by=by, on=on, note=note, args={"on": on})
+        notify.eligibility_submitted(enrollment)
     return enrollment
 
 
@@ -111,6 +112,7 @@ def enrollment_approve_eligibility(
         apply_transition(
             enrollment, "approve_eligibility", by=by, on=on, note=note, args={"on": on}
         )
+        notify.eligibility_decided(enrollment)
     return enrollment
 
 
@@ -128,6 +130,7 @@ def enrollment_reject_eligibility(*, enrollment_id: int, by, on: date, reason: s
             extra=[(bool(reason), "A reason is required to reject eligibility.")],
             args={"on": on, "reason": reason},
         )
+        notify.eligibility_decided(enrollment)
     return enrollment
 
 
@@ -214,10 +217,19 @@ def _decided(audit: AuditRecord, *, on: date, by) -> AuditRecord:
     return audit
 
 
+def audit_claim(*, audit_id: int, by, on: date) -> AuditRecord:
+    """An ISSI auditor claims an audit from the queue; the partner is told."""
+    with transaction.atomic():
+        audit = audit_services.audit_claim(audit_id=audit_id, by=by, on=on)
+        notify.audit_claimed(audit)
+    return audit
+
+
 def audit_submit(*, audit_id: int, by, on: date, data: dict) -> AuditRecord:
     """The assigned auditor records the result; a CSAT or capability verdict moves the journey."""
     with transaction.atomic():
         audit = audit_services.audit_submit(audit_id=audit_id, by=by, on=on, data=data)
+        notify.audit_submitted(audit)
         return _decided(audit, on=on, by=by)
 
 
@@ -238,4 +250,5 @@ def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> Au
         audit = audit_services.audit_correct(
             audit_id=audit_id, by=by, on=on, reason=reason, data=data
         )
+        notify.audit_submitted(audit)
         return _decided(audit, on=on, by=by)

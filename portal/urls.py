@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from designation.api import OrganizationViewSet, VerifyView
+from designation.notification_api import NotificationViewSet
 from journey.api import AuditViewSet, EnrollmentViewSet
 from portal import accounts
 from portal.api import ThrottledObtainAuthToken
@@ -16,6 +17,7 @@ router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("audits", AuditViewSet, basename="audit")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

@@ -3,6 +3,7 @@ their tamper-evident event log, and the designation the journey grants."""
 
 from designation.models.enrollment import Enrollment, EnrollmentEvent, EnrollmentQuerySet
 from designation.models.grants import Designation, IncentiveGrant, RenewalReminder
+from designation.models.notifications import Notification, NotificationPreference
 from designation.models.organizations import (
     AUDITORS,
     PROGRAM_ADMINS,
@@ -34,6 +35,8 @@ __all__ = [
     "IncentiveGrant",
     "Location",
     "Membership",
+    "Notification",
+    "NotificationPreference",
     "Organization",
     "OrganizationQuerySet",
     "ProgramRules",

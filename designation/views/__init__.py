@@ -3,6 +3,12 @@ verification. The journey's pages (enrollment, assessments, queues, overview) ar
 
 from designation.views.badges import badge, badge_letter, verify_page
 from designation.views.directory import directory
+from designation.views.notifications import (
+    notification_list,
+    notification_open,
+    notification_preferences,
+    notification_read_all,
+)
 from designation.views.organizations import (
     account_facts_edit,
     fact_delete,
@@ -20,6 +26,10 @@ __all__ = [
     "fact_delete",
     "fact_edit",
     "home",
+    "notification_list",
+    "notification_open",
+    "notification_preferences",
+    "notification_read_all",
     "organization_list",
     "organization_settings",
     "verify_page",

@@ -142,7 +142,7 @@ def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
 @require_POST
 def audit_claim(request: HttpRequest, audit_id: int) -> HttpResponse:
     try:
-        services.audit_claim(audit_id=audit_id, by=request.user, on=timezone.localdate())
+        journey_services.audit_claim(audit_id=audit_id, by=request.user, on=timezone.localdate())
     except JourneyError as exc:
         return _refused(request, exc, audit_id)
     messages.success(request, "Claimed: the audit is assigned to you.")

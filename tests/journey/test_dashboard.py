@@ -19,7 +19,7 @@ from tests.designation.factories import TODAY, enrollment_at, rollups
 pytestmark = pytest.mark.django_db
 
 # Session, user, two-factor-free partner: the layout's own queries plus the dashboard's.
-DASHBOARD_QUERIES = 20
+DASHBOARD_QUERIES = 21  # with the bell's unread count
 
 
 def overview(client, org, **query):

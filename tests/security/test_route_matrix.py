@@ -13,7 +13,7 @@ from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessments import services as audit_services
-from designation.models import Designation
+from designation.models import Designation, Notification
 from metrics.models import ImportRecord
 from tests.assessments.factories import audit_for, pdf_upload
 from tests.conftest import PortalClient
@@ -83,6 +83,16 @@ MATRIX = {
     "audit-determine": ("POST", 401, 404, 403, 404),
     "audit-evidence": ("POST", 401, 404, 403, 404),
     "audit-submit": ("POST", 401, 404, 403, 404),
+    # --- notification centre: each user's own (the world's one belongs to the partner admin)
+    "notification-centre": ("GET", LOGIN, 200, 200, 200),
+    "notification-open-form": ("POST", LOGIN, 404, 404, 404),
+    "notification-read-all-form": ("POST", LOGIN, 302, 302, 302),
+    "notification-preferences-page": ("GET", LOGIN, 200, 200, 200),
+    "notification-list": ("GET", 401, 200, 200, 200),
+    "notification-detail": ("GET", 401, 404, 404, 404),
+    "notification-read": ("POST", 401, 404, 404, 404),
+    "notification-read-all": ("POST", 401, 200, 200, 200),
+    "notification-preferences": ("GET", 401, 200, 200, 200),
 }
 ROLES = ("anonymous", "other_partner", "member", "unassigned_auditor")
 
@@ -131,6 +141,9 @@ def world(settings, tmp_path):
         anniversary_on=date(2027, 1, 10),
     )
     record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
+    notification = Notification.objects.create(
+        recipient=admin, kind="audit_claimed", key="world", title="Claimed"
+    )
     other = factories.MembershipFactory(role="admin").user
     callers = {
         "anonymous": None,
@@ -147,6 +160,7 @@ def world(settings, tmp_path):
         "credential_id": designation.credential_id,
         "kind": "support-contracts",
         "name": "withdraw",
+        "notification_id": notification.pk,
     }
     return {"callers": callers, "values": values, "org": org, "audit": audit, "record": record}
 
@@ -158,6 +172,8 @@ def url_for(name: str, pattern: str, world) -> str:
         values["pk"] = world["record"].pk
     elif name.startswith("fact-"):
         values["pk"] = world["org"].support_contracts.get().pk
+    elif name.startswith("notification-") and "<pk>" in pattern:
+        values["pk"] = values["notification_id"]
     elif name.startswith(("audit-", "enrollment-", "organization-")) and "<pk>" in pattern:
         key = {"audit": "audit_id", "enrollment": "enrollment_id"}.get(name.split("-")[0])
         values["pk"] = values[key] if key else values["organization_id"]
