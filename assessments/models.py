@@ -317,6 +317,11 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Versions: a new upload for a component is a new revision beside the old ones.
+    revision = models.PositiveSmallIntegerField(default=1)
+    effective_on = models.DateField(
+        null=True, blank=True, help_text="The day the evidence is about (not the upload day)."
+    )
 
     class Meta:
         ordering = ["component", "uploaded_at", "id"]
@@ -355,3 +360,7 @@ class EvidenceScan(models.Model):
 
     def __str__(self) -> str:
         return f"{'clean' if self.clean else 'infected'}: {self.evidence}"
+
+
+# The audit conversation's records live in their own module; imported here so Django has them.
+from assessments.conversation import ChangeRequest  # noqa: E402, F401

@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import AuditRecord, EvidenceFile, EvidenceScan, FeeSchedule
+from assessments.models import AuditRecord, ChangeRequest, EvidenceFile, EvidenceScan, FeeSchedule
 from designation.models.enrollment import ASSESSMENT_STATES
 
 
@@ -15,7 +15,10 @@ def audits_for(user) -> QuerySet[AuditRecord]:
     return (
         AuditRecord.objects.visible_to(user)
         .select_related("enrollment__organization", "auditor", "determined_by")
-        .prefetch_related("evidence", "excluded_cases")
+        .prefetch_related(
+            Prefetch("evidence", EvidenceFile.objects.select_related("uploaded_by")),
+            "excluded_cases",
+        )
         .order_by("created_at", "id")
     )
 
@@ -89,3 +92,12 @@ def audits_of(organization, *, viewer) -> QuerySet[AuditRecord]:
 def fee_in_force(kind: str, on: date) -> FeeSchedule:
     """The fee for an attempt of `kind` started on `on`."""
     return FeeSchedule.objects.in_force(kind, on)
+
+
+def change_requests_of(audit: AuditRecord) -> list[ChangeRequest]:
+    """The changes requested on an audit, oldest first, with who asked and answered."""
+    return list(
+        ChangeRequest.objects.filter(audit=audit)
+        .select_related("requested_by", "answered_by", "evidence")
+        .order_by("requested_at", "id")
+    )

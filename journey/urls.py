@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from journey.views import audits, enrollments, overview
+from journey.views import audits, conversation, enrollments, overview
 
 urlpatterns = [
     path(
@@ -38,6 +38,16 @@ urlpatterns = [
     path("audits/<int:audit_id>/evidence/", audits.audit_evidence, name="audit-evidence-form"),
     path("audits/<int:audit_id>/submit/", audits.audit_submit, name="audit-submit-form"),
     path("audits/<int:audit_id>/determine/", audits.audit_determine, name="audit-determine-form"),
+    path(
+        "audits/<int:audit_id>/changes/",
+        conversation.audit_request_changes,
+        name="audit-request-changes-form",
+    ),
+    path(
+        "audits/<int:audit_id>/changes/<int:request_id>/answer/",
+        conversation.audit_answer_change,
+        name="audit-answer-change-form",
+    ),
     path(
         "evidence/<int:evidence_id>/download/", audits.evidence_download, name="evidence-download"
     ),

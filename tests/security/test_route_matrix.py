@@ -13,6 +13,7 @@ from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessments import services as audit_services
+from assessments.models import ChangeRequest
 from designation.models import Designation, Notification
 from metrics.models import ImportRecord
 from tests.assessments.factories import audit_for, pdf_upload
@@ -83,6 +84,11 @@ MATRIX = {
     "audit-determine": ("POST", 401, 404, 403, 404),
     "audit-evidence": ("POST", 401, 404, 403, 404),
     "audit-submit": ("POST", 401, 404, 403, 404),
+    # --- the audit conversation
+    "audit-request-changes-form": ("POST", LOGIN, 404, 403, 404),
+    "audit-answer-change-form": ("POST", LOGIN, 404, 403, 404),
+    "audit-changes": ("GET", 401, 404, 200, 404),
+    "audit-answer": ("POST", 401, 404, 403, 404),
     # --- notification centre: each user's own (the world's one belongs to the partner admin)
     "notification-centre": ("GET", LOGIN, 200, 200, 200),
     "notification-open-form": ("POST", LOGIN, 404, 404, 404),
@@ -141,6 +147,9 @@ def world(settings, tmp_path):
         anniversary_on=date(2027, 1, 10),
     )
     record = ImportRecord.objects.create(organization=org, kind="cases", file_name="cases.csv")
+    change = ChangeRequest.objects.create(
+        audit=audit, note="Missing", due_on=date(2026, 12, 5), requested_by=assigned
+    )
     notification = Notification.objects.create(
         recipient=admin, kind="audit_claimed", key="world", title="Claimed"
     )
@@ -161,6 +170,7 @@ def world(settings, tmp_path):
         "kind": "support-contracts",
         "name": "withdraw",
         "notification_id": notification.pk,
+        "request_id": change.pk,
     }
     return {"callers": callers, "values": values, "org": org, "audit": audit, "record": record}
 

@@ -1,0 +1,69 @@
+"""The audit conversation's records: changes the assigned auditor requests and the partner's
+answers (imported by assessments.models, so that Django registers them)."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from assessments import rules as audit_rules
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def open(self) -> "ChangeRequestQuerySet":
+        return self.filter(answered_at=None)
+
+    def awaiting(self, on: date) -> "ChangeRequestQuerySet":
+        """Open requests whose deadline has not passed: the partner still holds the ball."""
+        return self.open().filter(due_on__gte=on)
+
+
+class ChangeRequest(models.Model):
+    """What the assigned auditor asks the partner to change on a claimed audit (one evidence
+    component, or the whole audit when `component` is empty), by a day, and the answer."""
+
+    audit = models.ForeignKey(
+        "assessments.AuditRecord", on_delete=models.PROTECT, related_name="change_requests"
+    )
+    component = models.CharField(max_length=40, blank=True, help_text="Empty: the whole audit.")
+    note = models.TextField(help_text="What is missing or needs changing.")
+    due_on = models.DateField(help_text="The partner answers by this day.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    reply = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.ForeignKey(
+        "assessments.EvidenceFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The new revision uploaded with the answer.",
+    )
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject_label}: {self.note[:60]}"
+
+    @property
+    def subject_label(self) -> str:
+        if not self.component:
+            return "The whole audit"
+        return dict(audit_rules.EVIDENCE_COMPONENTS).get(self.component, self.component)
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+    def overdue(self, on: date) -> bool:
+        return audit_rules.request_overdue(self.due_on, answered=self.answered, on=on)

@@ -1,0 +1,101 @@
+"""The audit conversation on the audit page: requests for changes (the assigned auditor), the
+partner admin's answers with new evidence revisions, both clocks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments import rules as audit_rules
+from assessments import selectors
+from assessments.forms import ChangeAnswerForm, ChangeRequestForm
+from assessments.models import AuditRecord
+from designation.permissions import is_partner_admin
+from journey import conversation
+from portal.errors import Forbidden, JourneyError, NotFound
+
+
+def conversation_context(user, audit, *, on) -> dict:
+    """What the audit page shows of the conversation, and the forms the viewer may use."""
+    requests = selectors.change_requests_of(audit)
+    claimed = audit.status == AuditRecord.Status.CLAIMED
+    base_due = audit_rules.audit_due_on(
+        audit.kind,
+        queued_on=audit.created_at.date(),
+        assigned_on=audit.assigned_on,
+        performance_window_ends_on=audit.performance_window_ends_on,
+    )
+    can_answer = claimed and is_partner_admin(user, audit.enrollment.organization_id)
+    return {
+        "change_requests": [
+            (r, ChangeAnswerForm(kind=audit.kind, prefix=f"r{r.pk}") if can_answer else None)
+            for r in requests
+        ],
+        "clocks": conversation.clocks(audit, requests, on=on, due_on=base_due),
+        "change_request_form": ChangeRequestForm(kind=audit.kind)
+        if claimed and user.has_perm("assessments.submit_audit", audit)
+        else None,
+    }
+
+
+def _refused(request, exc: JourneyError, audit_id: int) -> HttpResponse:
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message)
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message)
+    messages.error(request, exc.message)
+    return redirect("audit-page", audit_id=audit_id)
+
+
+@login_required
+@require_POST
+def audit_request_changes(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = selectors.audit_for(request.user, audit_id)
+    if not request.user.has_perm("assessments.submit_audit", audit):
+        raise PermissionDenied("Only the auditor assigned to this audit can request changes.")
+    form = ChangeRequestForm(request.POST, kind=audit.kind)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("audit-page", audit_id=audit_id)
+    try:
+        conversation.audit_request_changes(
+            audit_id=audit_id,
+            by=request.user,
+            on=timezone.localdate(),
+            component=form.cleaned_data["component"],
+            note=form.cleaned_data["note"],
+            due_on=form.cleaned_data["due_on"],
+        )
+    except JourneyError as exc:
+        return _refused(request, exc, audit_id)
+    messages.success(request, "Changes requested: the partner is told.")
+    return redirect("audit-page", audit_id=audit_id)
+
+
+@login_required
+@require_POST
+def audit_answer_change(request: HttpRequest, audit_id: int, request_id: int) -> HttpResponse:
+    audit = selectors.audit_for(request.user, audit_id)
+    if not is_partner_admin(request.user, audit.enrollment.organization_id):
+        raise PermissionDenied("Only a partner admin of the organisation can answer.")
+    form = ChangeAnswerForm(request.POST, request.FILES, kind=audit.kind, prefix=f"r{request_id}")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("audit-page", audit_id=audit_id)
+    try:
+        conversation.audit_answer_change(
+            request_id=request_id,
+            by=request.user,
+            on=timezone.localdate(),
+            reply=form.cleaned_data["reply"],
+            upload=form.cleaned_data["file"],
+            component=form.cleaned_data["component"],
+            effective_on=form.cleaned_data["effective_on"],
+        )
+    except JourneyError as exc:
+        return _refused(request, exc, audit_id)
+    messages.success(request, "Answered: the auditor is told.")
+    return redirect("audit-page", audit_id=audit_id)
