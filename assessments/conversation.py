@@ -67,3 +67,37 @@ class ChangeRequest(models.Model):
 
     def overdue(self, on: date) -> bool:
         return audit_rules.request_overdue(self.due_on, answered=self.answered, on=on)
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_viewer(self, *, staff: bool) -> "CommentQuerySet":
+        """Internal notes are for Microsoft and ISSI staff only, never for partners."""
+        return self if staff else self.filter(internal=False)
+
+
+class Comment(models.Model):
+    """One message in the thread of an enrollment (audit empty) or of one of its audits; plain
+    text. `internal` notes are staff-only."""
+
+    enrollment = models.ForeignKey(
+        "designation.Enrollment", on_delete=models.PROTECT, related_name="comments"
+    )
+    audit = models.ForeignKey(
+        "assessments.AuditRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5000)
+    internal = models.BooleanField(default=False, help_text="Staff only: never shown to partners.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:60]}"

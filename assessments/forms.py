@@ -122,3 +122,17 @@ class ChangeAnswerForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["component"].choices = [("", "—"), *audit_rules.components_for(kind)]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Comment"
+    )
+    internal = forms.BooleanField(
+        required=False, label="Internal note (Microsoft and ISSI staff only)"
+    )
+
+    def __init__(self, *args, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:
+            del self.fields["internal"]

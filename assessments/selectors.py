@@ -6,7 +6,14 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import AuditRecord, ChangeRequest, EvidenceFile, EvidenceScan, FeeSchedule
+from assessments.models import (
+    AuditRecord,
+    ChangeRequest,
+    Comment,
+    EvidenceFile,
+    EvidenceScan,
+    FeeSchedule,
+)
 from designation.models.enrollment import ASSESSMENT_STATES
 
 
@@ -100,4 +107,14 @@ def change_requests_of(audit: AuditRecord) -> list[ChangeRequest]:
         ChangeRequest.objects.filter(audit=audit)
         .select_related("requested_by", "answered_by", "evidence")
         .order_by("requested_at", "id")
+    )
+
+
+def comments_of(*, enrollment_id: int, audit_id: int | None, staff: bool) -> list[Comment]:
+    """One thread (an enrollment's own when audit_id is None), oldest first; internal notes
+    only for staff. The caller has scoped the enrollment or audit."""
+    return list(
+        Comment.objects.filter(enrollment_id=enrollment_id, audit_id=audit_id)
+        .for_viewer(staff=staff)
+        .select_related("author")
     )

@@ -8,6 +8,7 @@ from assessments.models import (
     FROZEN_FIGURES,
     AuditRecord,
     ChangeRequest,
+    Comment,
     EvidenceFile,
     ExcludedCase,
 )
@@ -190,3 +191,19 @@ class ChangeAnswerInputSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, allow_empty_file=False, use_url=False)
     component = serializers.CharField(required=False, allow_blank=True, default="")
     effective_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "enrollment", "audit", "author", "body", "internal", "created_at"]
+        read_only_fields = ["id", "enrollment", "audit", "author", "created_at"]
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+    internal = serializers.BooleanField(
+        required=False, default=False, help_text="Staff only: never shown to partners."
+    )

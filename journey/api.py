@@ -21,7 +21,7 @@ from designation import selectors
 from designation.models.enrollment import PUBLIC_TRANSITIONS
 from journey import selectors as journey_selectors
 from journey import services
-from journey.conversation_api import ConversationMixin
+from journey.conversation_api import AuditThreadMixin, ConversationMixin, EnrollmentThreadMixin
 from journey.serializers import (
     EnrollmentCreateSerializer,
     EnrollmentDetailSerializer,
@@ -32,6 +32,7 @@ from portal.api import ERRORS, JourneyErrorsMixin
 
 
 class EnrollmentViewSet(
+    EnrollmentThreadMixin,
     JourneyErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -103,7 +104,7 @@ class EnrollmentViewSet(
         return self._detail(enrollment.pk)
 
 
-class AuditViewSet(ConversationMixin, audit_api.AuditViewSet):
+class AuditViewSet(ConversationMixin, AuditThreadMixin, audit_api.AuditViewSet):
     """Audit records (the assessments app's queue, claim and evidence), with the actions that
     decide an audit and move the enrollment on."""
 

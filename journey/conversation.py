@@ -7,11 +7,14 @@ from datetime import date
 from django.db import transaction
 
 from assessments import rules as audit_rules
-from assessments.models import ChangeRequest
+from assessments import selectors as audit_selectors
+from assessments.models import AuditRecord, ChangeRequest, Comment
 from assessments.services import changes
-from designation.models import Enrollment
+from designation.models import Enrollment, Membership
+from designation.permissions import is_auditor, is_program_admin, is_reviewer
 from designation.transitions import record_outcome
 from journey import notify
+from portal.errors import ConditionFailed, Forbidden, NotFound
 
 
 def audit_request_changes(
@@ -105,3 +108,61 @@ def clocks(audit, requests: list[ChangeRequest], *, on: date, due_on: date) -> d
         "partner_holds_ball": any(not r.overdue(on) for r in open_requests),
         "overdue": [r for r in open_requests if r.overdue(on)],
     }
+
+
+# --- Comment threads -------------------------------------------------------------------------
+
+
+def is_staff_viewer(user) -> bool:
+    """Microsoft reviewers, program admins and ISSI auditors read internal notes."""
+    return is_reviewer(user) or is_auditor(user) or is_program_admin(user)
+
+
+def thread_for(user, *, enrollment_id: int, audit_id: int | None = None):
+    """The comments of an enrollment's own thread (audit_id None) or of one audit, oldest first;
+    internal notes only for staff. NotFound when the caller cannot see the thing."""
+    _thread_subject(user, enrollment_id=enrollment_id, audit_id=audit_id)
+    return audit_selectors.comments_of(
+        enrollment_id=enrollment_id, audit_id=audit_id, staff=is_staff_viewer(user)
+    )
+
+
+def _thread_subject(user, *, enrollment_id: int, audit_id: int | None):
+    if audit_id is not None:
+        audit = AuditRecord.objects.visible_to(user).filter(pk=audit_id).first()
+        if audit is None or audit.enrollment_id != enrollment_id:
+            raise NotFound("No such audit among those you can see.")
+        return audit.enrollment, audit
+    enrollment = Enrollment.objects.visible_to(user).filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise NotFound("No such enrollment among those you can see.")
+    return enrollment, None
+
+
+def comment_add(
+    *, by, enrollment_id: int, audit_id: int | None = None, body: str, internal: bool = False
+) -> Comment:
+    """Add a plain-text comment to a thread; participants (not the author) are told."""
+    body = (body or "").strip()
+    with transaction.atomic():
+        enrollment, audit = _thread_subject(by, enrollment_id=enrollment_id, audit_id=audit_id)
+        staff = is_staff_viewer(by)
+        member = Membership.objects.filter(
+            user=by, organization_id=enrollment.organization_id
+        ).exists()
+        auditor_only = is_auditor(by) and not is_reviewer(by)
+        if audit is not None and auditor_only and audit.auditor_id != by.pk:
+            raise Forbidden("Only the auditor assigned to this audit can comment on it.")
+        if not (staff or member):
+            raise Forbidden("Only the organisation's users, its auditor and reviewers comment.")
+        if internal and not staff:
+            raise Forbidden("Only Microsoft and ISSI staff can write internal notes.")
+        if not body:
+            raise ConditionFailed("Write a comment.", field="body")
+        if len(body) > 5000:
+            raise ConditionFailed("A comment is at most 5,000 characters.", field="body")
+        comment = Comment.objects.create(
+            enrollment=enrollment, audit=audit, author=by, body=body, internal=internal
+        )
+        notify.comment_added(comment)
+    return comment

@@ -15,6 +15,8 @@ from assessments.serializers import (
     ChangeAnswerInputSerializer,
     ChangeRequestInputSerializer,
     ChangeRequestSerializer,
+    CommentInputSerializer,
+    CommentSerializer,
 )
 from designation.permissions import is_partner_admin
 from journey import conversation
@@ -80,3 +82,46 @@ class ConversationMixin:
             effective_on=data["effective_on"],
         )
         return Response(ChangeRequestSerializer(change).data)
+
+
+def _thread_answer(request: Request, *, enrollment_id: int, audit_id: int | None) -> Response:
+    if request.method == "GET":
+        found = conversation.thread_for(
+            request.user, enrollment_id=enrollment_id, audit_id=audit_id
+        )
+        return Response(CommentSerializer(found, many=True).data)
+    form = CommentInputSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    comment = conversation.comment_add(
+        by=request.user, enrollment_id=enrollment_id, audit_id=audit_id, **form.validated_data
+    )
+    return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+THREAD_SCHEMA = (
+    extend_schema(methods=["GET"], request=None, responses={200: CommentSerializer(many=True)}),
+    extend_schema(
+        methods=["POST"],
+        request=CommentInputSerializer,
+        responses={201: CommentSerializer, **ERRORS},
+    ),
+)
+
+
+class AuditThreadMixin:
+    @THREAD_SCHEMA[0]
+    @THREAD_SCHEMA[1]
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request: Request, pk=None) -> Response:
+        """The audit's comment thread (internal notes only for staff); POST adds one."""
+        audit = audit_selectors.audit_for(request.user, int(pk))
+        return _thread_answer(request, enrollment_id=audit.enrollment_id, audit_id=audit.pk)
+
+
+class EnrollmentThreadMixin:
+    @THREAD_SCHEMA[0]
+    @THREAD_SCHEMA[1]
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request: Request, pk=None) -> Response:
+        """The enrollment's comment thread (internal notes only for staff); POST adds one."""
+        return _thread_answer(request, enrollment_id=int(pk), audit_id=None)

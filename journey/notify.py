@@ -196,3 +196,36 @@ def designation_lapsed(designation) -> None:
         "without a completed renewal; the badge is withdrawn. Apply again to regain it.",
         reverse("badge", args=[designation.organization_id]),
     )
+
+
+# --- Comments -----------------------------------------------------------------------------
+
+
+def comment_added(comment) -> None:
+    """The thread's participants, not the author: the organisation's users (unless the note is
+    internal), the assigned auditor(s) and whoever wrote in the thread before."""
+    from assessments.models import AuditRecord, Comment
+
+    enrollment = comment.enrollment
+    to = [] if comment.internal else _org_users(enrollment.organization_id)
+    audits = AuditRecord.objects.filter(enrollment=enrollment)
+    if comment.audit_id:
+        audits = audits.filter(pk=comment.audit_id)
+    to += [pk for pk in audits.values_list("auditor_id", flat=True) if pk]
+    earlier = Comment.objects.filter(enrollment=enrollment, audit_id=comment.audit_id)
+    if comment.internal:  # staff only: never a partner
+        members = Membership.objects.filter(organization_id=enrollment.organization_id)
+        earlier = earlier.exclude(author__in=members.values("user_id"))
+    to += list(earlier.values_list("author_id", flat=True))
+    to = [pk for pk in to if pk != comment.author_id]
+    subject = comment.audit.get_kind_display().lower() if comment.audit_id else "enrollment"
+    link = _audit_link(comment.audit) if comment.audit_id else _enrollment_link(enrollment)
+    _tell(
+        Kind.COMMENT_ADDED,
+        f"comment:{comment.pk}",
+        to,
+        f"{comment.author.get_username()} commented on the {subject} of {enrollment.organization}"
+        + (" (internal note)" if comment.internal else ""),
+        comment.body[:1000],
+        link,
+    )

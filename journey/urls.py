@@ -26,6 +26,12 @@ urlpatterns = [
         name="organization-assessments",
     ),
     path("enrollments/<int:enrollment_id>/", enrollments.enrollment_detail, name="enrollment-page"),
+    # Before the transition route, whose <slug:name> would take “comments”.
+    path(
+        "enrollments/<int:enrollment_id>/comments/",
+        conversation.enrollment_comment,
+        name="enrollment-comment-form",
+    ),
     path(
         "enrollments/<int:enrollment_id>/<slug:name>/",
         enrollments.enrollment_transition,
@@ -48,6 +54,7 @@ urlpatterns = [
         conversation.audit_answer_change,
         name="audit-answer-change-form",
     ),
+    path("audits/<int:audit_id>/comments/", conversation.audit_comment, name="audit-comment-form"),
     path(
         "evidence/<int:evidence_id>/download/", audits.evidence_download, name="evidence-download"
     ),

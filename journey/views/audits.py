@@ -24,7 +24,7 @@ from designation.permissions import is_auditor, is_partner_member, is_reviewer
 from designation.rules import SolutionArea
 from journey import queues
 from journey import services as journey_services
-from journey.views.conversation import conversation_context
+from journey.views.conversation import conversation_context, thread_context
 from portal.errors import Forbidden, JourneyError, NotFound
 from portal.pagination import paged
 
@@ -131,6 +131,7 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
             "due_days": audit_rules.AUDIT_DUE_DAYS,
             # The audit conversation (journey/views/conversation.py).
             **conversation_context(user, audit, on=timezone.localdate()),
+            **thread_context(request, enrollment_id=audit.enrollment_id, audit_id=audit.pk),
         },
         status=status,
     )

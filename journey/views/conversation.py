@@ -5,17 +5,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import rules as audit_rules
 from assessments import selectors
-from assessments.forms import ChangeAnswerForm, ChangeRequestForm
+from assessments.forms import ChangeAnswerForm, ChangeRequestForm, CommentForm
 from assessments.models import AuditRecord
+from designation.models import AUDITORS, PROGRAM_ADMINS, REVIEWERS
 from designation.permissions import is_partner_admin
-from journey import conversation
+from designation.selectors import enrollments_for
+from journey import conversation, queues
 from portal.errors import Forbidden, JourneyError, NotFound
+
+STAFF = {REVIEWERS, AUDITORS, PROGRAM_ADMINS}
 
 
 def conversation_context(user, audit, *, on) -> dict:
@@ -39,6 +44,62 @@ def conversation_context(user, audit, *, on) -> dict:
         if claimed and user.has_perm("assessments.submit_audit", audit)
         else None,
     }
+
+
+def thread_context(request, *, enrollment_id: int, audit_id: int | None) -> dict:
+    """The comment thread of an enrollment or audit page (one query), and the form."""
+    staff = request.user.is_superuser or bool(STAFF & queues.group_names(request))
+    return {
+        "comments": selectors.comments_of(
+            enrollment_id=enrollment_id, audit_id=audit_id, staff=staff
+        ),
+        "comment_staff": staff,
+        "comment_form": CommentForm(staff=staff),
+        "comment_action": reverse("audit-comment-form", args=[audit_id])
+        if audit_id
+        else reverse("enrollment-comment-form", args=[enrollment_id]),
+    }
+
+
+def _comment(request, *, enrollment_id: int, audit_id: int | None, back) -> HttpResponse:
+    staff = request.user.is_superuser or bool(STAFF & queues.group_names(request))
+    form = CommentForm(request.POST, staff=staff)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return back
+    try:
+        conversation.comment_add(
+            by=request.user,
+            enrollment_id=enrollment_id,
+            audit_id=audit_id,
+            body=form.cleaned_data["body"],
+            internal=form.cleaned_data.get("internal", False),
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except JourneyError as exc:
+        messages.error(request, exc.message)
+        return back
+    messages.success(request, "Comment added.")
+    return back
+
+
+@login_required
+@require_POST
+def audit_comment(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = selectors.audit_for(request.user, audit_id)
+    back = redirect("audit-page", audit_id=audit_id)
+    return _comment(request, enrollment_id=audit.enrollment_id, audit_id=audit.pk, back=back)
+
+
+@login_required
+@require_POST
+def enrollment_comment(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    get_object_or_404(enrollments_for(request.user), pk=enrollment_id)  # scope first: 404
+    back = redirect("enrollment-page", enrollment_id=enrollment_id)
+    return _comment(request, enrollment_id=enrollment_id, audit_id=None, back=back)
 
 
 def _refused(request, exc: JourneyError, audit_id: int) -> HttpResponse:

@@ -21,6 +21,7 @@ from designation.permissions import is_partner_admin
 from journey import queues, services
 from journey import rules as journey_rules
 from journey import selectors as journey_selectors
+from journey.views.conversation import thread_context
 from portal.errors import Forbidden, JourneyError, NotFound
 from portal.pagination import paged
 
@@ -169,6 +170,7 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
             "actions": [(name, ACTIONS[name]) for name in available],
             "audits": list(enrollment.audits.all()),
             "events": list(enrollment.events.all()),
+            **thread_context(request, enrollment_id=enrollment.pk, audit_id=None),
         },
     )
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 PARTNER_PAGES = {
     "organization-overview": 23,
     "organization-settings": 12,
-    "enrollment-page": 18,
+    "enrollment-page": 19,
     "organization-assessments": 15,
     "badge": 13,
     "metrics-overview": 14,

@@ -89,6 +89,10 @@ MATRIX = {
     "audit-answer-change-form": ("POST", LOGIN, 404, 403, 404),
     "audit-changes": ("GET", 401, 404, 200, 404),
     "audit-answer": ("POST", 401, 404, 403, 404),
+    "audit-comment-form": ("POST", LOGIN, 404, 302, 404),  # the member's empty comment: refused
+    "enrollment-comment-form": ("POST", LOGIN, 404, 302, 404),
+    "audit-comments": ("GET", 401, 404, 200, 404),
+    "enrollment-comments": ("GET", 401, 404, 200, 404),
     # --- notification centre: each user's own (the world's one belongs to the partner admin)
     "notification-centre": ("GET", LOGIN, 200, 200, 200),
     "notification-open-form": ("POST", LOGIN, 404, 404, 404),
