@@ -101,3 +101,64 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:60]}"
+
+
+class Appeal(models.Model):
+    """A partner admin's appeal of an ineligible decision, a failed assessment or a case-rate
+    determination: once per decision, within the program's window; decided by a reviewer other
+    than the one who made the decision."""
+
+    class Subject(models.TextChoices):
+        INELIGIBLE = "ineligible", "Ineligible decision"
+        ASSESSMENT = "assessment", "Failed assessment"
+        DETERMINATION = "determination", "Case-rate determination"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a reviewer"
+        UPHELD = "upheld", "Upheld: the decision stands"
+        OVERTURNED = "overturned", "Overturned"
+
+    enrollment = models.ForeignKey(
+        "designation.Enrollment", on_delete=models.PROTECT, related_name="appeals"
+    )
+    audit = models.ForeignKey(
+        "assessments.AuditRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    subject = models.CharField(max_length=20, choices=Subject.choices)
+    decision_key = models.CharField(
+        max_length=60, unique=True, help_text="The decision appealed: one appeal each."
+    )
+    decision_on = models.DateField(help_text="The day of the decision appealed.")
+    closes_on = models.DateField(help_text="The last day it could be appealed.")
+    decision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    statement = models.TextField()
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was upheld or overturned.")
+    superseding_audit = models.OneToOneField(
+        "assessments.AuditRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The record of the new outcome, when an audit outcome was overturned.",
+    )
+
+    class Meta:
+        ordering = ["filed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Appeal of the {self.get_subject_display().lower()} ({self.get_status_display()})"

@@ -136,3 +136,17 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not staff:
             del self.fields["internal"]
+
+
+class AppealForm(forms.Form):
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="Why the decision should change"
+    )
+
+
+class AppealDecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("uphold", "Uphold: the decision stands"), ("overturn", "Overturn")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))

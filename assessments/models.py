@@ -363,4 +363,4 @@ class EvidenceScan(models.Model):
 
 
 # The audit conversation's records live in their own module; imported here so Django has them.
-from assessments.conversation import ChangeRequest, Comment  # noqa: E402, F401
+from assessments.conversation import Appeal, ChangeRequest, Comment  # noqa: E402, F401

@@ -215,3 +215,13 @@ def paused_due_on(due_on: date, held: int) -> date:
     """The audit's due date with the days the partner held the ball added: the ISSI clock
     stops while the partner answers."""
     return due_on + timedelta(days=held)
+
+
+# --- Appeals ----------------------------------------------------------------------------------
+
+APPEAL_WINDOW_DAYS = 30
+
+
+def appeal_closes_on(decision_on: date, *, days: int = APPEAL_WINDOW_DAYS) -> date:
+    """The last day a decision can be appealed: `days` after it."""
+    return decision_on + timedelta(days=days)

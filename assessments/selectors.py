@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import (
+    Appeal,
     AuditRecord,
     ChangeRequest,
     Comment,
@@ -117,4 +118,41 @@ def comments_of(*, enrollment_id: int, audit_id: int | None, staff: bool) -> lis
         Comment.objects.filter(enrollment_id=enrollment_id, audit_id=audit_id)
         .for_viewer(staff=staff)
         .select_related("author")
+    )
+
+
+def appeals_queue() -> QuerySet[Appeal]:
+    """Appeals waiting for a reviewer, oldest first."""
+    return (
+        Appeal.objects.filter(status=Appeal.Status.OPEN)
+        .select_related("enrollment__organization", "audit")
+        .order_by("filed_at", "id")
+    )
+
+
+def appeal_for(user, appeal_id: int) -> Appeal:
+    """An appeal of an enrollment the user may see; 404 otherwise."""
+    from designation.models import Enrollment
+
+    return get_object_or_404(
+        Appeal.objects.select_related(
+            "enrollment__organization", "audit", "filed_by", "decided_by", "superseding_audit"
+        ),
+        pk=appeal_id,
+        enrollment__in=Enrollment.objects.visible_to(user).values("pk"),
+    )
+
+
+def appeals_of_enrollment(enrollment_id: int) -> list[Appeal]:
+    return list(Appeal.objects.filter(enrollment_id=enrollment_id).order_by("filed_at", "id"))
+
+
+def appeals_for(user) -> QuerySet[Appeal]:
+    """Appeals of the enrollments the user may see, oldest first."""
+    from designation.models import Enrollment
+
+    return (
+        Appeal.objects.filter(enrollment__in=Enrollment.objects.visible_to(user).values("pk"))
+        .select_related("filed_by", "decided_by")
+        .order_by("filed_at", "id")
     )

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from assessments import rules as audit_rules
 from assessments.models import (
     FROZEN_FIGURES,
+    Appeal,
     AuditRecord,
     ChangeRequest,
     Comment,
@@ -207,3 +208,37 @@ class CommentInputSerializer(serializers.Serializer):
     internal = serializers.BooleanField(
         required=False, default=False, help_text="Staff only: never shown to partners."
     )
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    filed_by = serializers.CharField(source="filed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "enrollment",
+            "audit",
+            "subject",
+            "decision_on",
+            "closes_on",
+            "statement",
+            "filed_by",
+            "filed_at",
+            "status",
+            "decided_by",
+            "decided_at",
+            "reason",
+            "superseding_audit",
+        ]
+        read_only_fields = fields
+
+
+class AppealInputSerializer(serializers.Serializer):
+    statement = serializers.CharField()
+
+
+class AppealDecideInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["uphold", "overturn"])
+    reason = serializers.CharField()

@@ -21,6 +21,7 @@ from designation import selectors
 from designation.models.enrollment import PUBLIC_TRANSITIONS
 from journey import selectors as journey_selectors
 from journey import services
+from journey.appeals_api import AuditAppealMixin, EnrollmentAppealMixin
 from journey.conversation_api import AuditThreadMixin, ConversationMixin, EnrollmentThreadMixin
 from journey.serializers import (
     EnrollmentCreateSerializer,
@@ -33,6 +34,7 @@ from portal.api import ERRORS, JourneyErrorsMixin
 
 class EnrollmentViewSet(
     EnrollmentThreadMixin,
+    EnrollmentAppealMixin,
     JourneyErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -104,7 +106,7 @@ class EnrollmentViewSet(
         return self._detail(enrollment.pk)
 
 
-class AuditViewSet(ConversationMixin, AuditThreadMixin, audit_api.AuditViewSet):
+class AuditViewSet(ConversationMixin, AuditThreadMixin, AuditAppealMixin, audit_api.AuditViewSet):
     """Audit records (the assessments app's queue, claim and evidence), with the actions that
     decide an audit and move the enrollment on."""
 

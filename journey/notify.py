@@ -229,3 +229,33 @@ def comment_added(comment) -> None:
         comment.body[:1000],
         link,
     )
+
+
+# --- Appeals ------------------------------------------------------------------------------
+
+
+def appeal_filed(appeal) -> None:
+    organization = appeal.enrollment.organization
+    _tell(
+        Kind.APPEAL_FILED,
+        f"appeal:{appeal.pk}:filed",
+        [pk for pk in _group(REVIEWERS) if pk != appeal.decision_by_id],
+        f"{organization} appealed the {appeal.get_subject_display().lower()}",
+        appeal.statement[:1000],
+        reverse("appeal-page", args=[appeal.pk]),
+    )
+
+
+def appeal_decided(appeal) -> None:
+    words = "overturned" if appeal.status == appeal.Status.OVERTURNED else "upheld"
+    to = _org_users(appeal.enrollment.organization_id)
+    if appeal.audit_id and appeal.audit.auditor_id:
+        to.append(appeal.audit.auditor_id)
+    _tell(
+        Kind.APPEAL_DECIDED,
+        f"appeal:{appeal.pk}:decided",
+        to,
+        f"Your appeal of the {appeal.get_subject_display().lower()} was {words}",
+        f"Reason: {appeal.reason}",
+        reverse("appeal-page", args=[appeal.pk]),
+    )

@@ -16,6 +16,7 @@ def reviewer_queues() -> dict[str, QuerySet]:
         "eligibility": selectors.eligibility_queue(),
         "case_rates": audit_selectors.case_rates_to_determine(),
         "renewals": selectors.renewals_at_risk(),
+        "appeals": audit_selectors.appeals_queue(),
     }
 
 

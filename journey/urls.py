@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from journey.views import audits, conversation, enrollments, overview
+from journey.views import appeals, audits, conversation, enrollments, overview
 
 urlpatterns = [
     path(
@@ -26,7 +26,12 @@ urlpatterns = [
         name="organization-assessments",
     ),
     path("enrollments/<int:enrollment_id>/", enrollments.enrollment_detail, name="enrollment-page"),
-    # Before the transition route, whose <slug:name> would take “comments”.
+    # Before the transition route, whose <slug:name> would take “comments” and “appeal”.
+    path(
+        "enrollments/<int:enrollment_id>/appeal/",
+        appeals.enrollment_appeal,
+        name="enrollment-appeal-form",
+    ),
     path(
         "enrollments/<int:enrollment_id>/comments/",
         conversation.enrollment_comment,
@@ -55,6 +60,9 @@ urlpatterns = [
         name="audit-answer-change-form",
     ),
     path("audits/<int:audit_id>/comments/", conversation.audit_comment, name="audit-comment-form"),
+    path("audits/<int:audit_id>/appeal/", appeals.audit_appeal, name="audit-appeal-form"),
+    path("appeals/<int:appeal_id>/", appeals.appeal_detail, name="appeal-page"),
+    path("appeals/<int:appeal_id>/decide/", appeals.appeal_decide, name="appeal-decide-form"),
     path(
         "evidence/<int:evidence_id>/download/", audits.evidence_download, name="evidence-download"
     ),

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from designation.api import OrganizationViewSet, VerifyView
 from designation.notification_api import NotificationViewSet
 from journey.api import AuditViewSet, EnrollmentViewSet
+from journey.appeals_api import AppealViewSet
 from portal import accounts
 from portal.api import ThrottledObtainAuthToken
 from portal.health import healthz
@@ -18,6 +19,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("audits", AuditViewSet, basename="audit")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("appeals", AppealViewSet, basename="appeal")
 
 api_v1 = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import rules as audit_rules
 from assessments import selectors
-from assessments.forms import ChangeAnswerForm, ChangeRequestForm, CommentForm
+from assessments.forms import AppealForm, ChangeAnswerForm, ChangeRequestForm, CommentForm
 from assessments.models import AuditRecord
 from designation.models import AUDITORS, PROGRAM_ADMINS, REVIEWERS
 from designation.permissions import is_partner_admin
@@ -33,8 +33,14 @@ def conversation_context(user, audit, *, on) -> dict:
         assigned_on=audit.assigned_on,
         performance_window_ends_on=audit.performance_window_ends_on,
     )
-    can_answer = claimed and is_partner_admin(user, audit.enrollment.organization_id)
+    admin = is_partner_admin(user, audit.enrollment.organization_id)
+    can_answer = claimed and admin
+    failed = audit.verdict == AuditRecord.Verdict.FAIL
+    appeals = list(audit.appeals.all()) if failed else []
     return {
+        "appeals": appeals,
+        "appeal_form": AppealForm() if failed and admin and not appeals else None,
+        "audit_appeal_url": reverse("audit-appeal-form", args=[audit.pk]),
         "change_requests": [
             (r, ChangeAnswerForm(kind=audit.kind, prefix=f"r{r.pk}") if can_answer else None)
             for r in requests
@@ -160,3 +166,16 @@ def audit_answer_change(request: HttpRequest, audit_id: int, request_id: int) ->
         return _refused(request, exc, audit_id)
     messages.success(request, "Answered: the auditor is told.")
     return redirect("audit-page", audit_id=audit_id)
+
+
+def enrollment_appeal_context(request, enrollment) -> dict:
+    """The ineligible decision's appeal on the enrollment page (no query unless ineligible)."""
+    if enrollment.state != enrollment.State.INELIGIBLE:
+        return {}
+    appeals = selectors.appeals_of_enrollment(enrollment.pk)
+    admin = is_partner_admin(request.user, enrollment.organization_id)
+    return {
+        "appeals": appeals,
+        "appeal_form": AppealForm() if admin and not appeals else None,
+        "enrollment_appeal_url": reverse("enrollment-appeal-form", args=[enrollment.pk]),
+    }

@@ -21,7 +21,7 @@ from designation.permissions import is_partner_admin
 from journey import queues, services
 from journey import rules as journey_rules
 from journey import selectors as journey_selectors
-from journey.views.conversation import thread_context
+from journey.views.conversation import enrollment_appeal_context, thread_context
 from portal.errors import Forbidden, JourneyError, NotFound
 from portal.pagination import paged
 
@@ -171,6 +171,7 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
             "audits": list(enrollment.audits.all()),
             "events": list(enrollment.events.all()),
             **thread_context(request, enrollment_id=enrollment.pk, audit_id=None),
+            **enrollment_appeal_context(request, enrollment),
         },
     )
 
@@ -243,7 +244,7 @@ def review_queues(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             **{
                 name: paged(request, lists[name], count=counts[name], param=f"{name}_page")
-                for name in ("eligibility", "case_rates", "renewals")
+                for name in ("eligibility", "case_rates", "renewals", "appeals")
             },
         },
     )

@@ -13,7 +13,7 @@ from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessments import services as audit_services
-from assessments.models import ChangeRequest
+from assessments.models import Appeal, ChangeRequest
 from designation.models import Designation, Notification
 from metrics.models import ImportRecord
 from tests.assessments.factories import audit_for, pdf_upload
@@ -93,6 +93,15 @@ MATRIX = {
     "enrollment-comment-form": ("POST", LOGIN, 404, 302, 404),
     "audit-comments": ("GET", 401, 404, 200, 404),
     "enrollment-comments": ("GET", 401, 404, 200, 404),
+    "audit-appeal-form": ("POST", LOGIN, 404, 403, 404),
+    "enrollment-appeal-form": ("POST", LOGIN, 404, 403, 404),
+    "appeal-page": ("GET", LOGIN, 404, 200, 404),
+    "appeal-decide-form": ("POST", LOGIN, 404, 403, 404),
+    "audit-appeal": ("POST", 401, 404, 403, 404),
+    "enrollment-appeal": ("POST", 401, 404, 403, 404),
+    "appeal-list": ("GET", 401, 200, 200, 200),
+    "appeal-detail": ("GET", 401, 404, 200, 404),
+    "appeal-decide": ("POST", 401, 404, 403, 404),
     # --- notification centre: each user's own (the world's one belongs to the partner admin)
     "notification-centre": ("GET", LOGIN, 200, 200, 200),
     "notification-open-form": ("POST", LOGIN, 404, 404, 404),
@@ -154,6 +163,15 @@ def world(settings, tmp_path):
     change = ChangeRequest.objects.create(
         audit=audit, note="Missing", due_on=date(2026, 12, 5), requested_by=assigned
     )
+    appeal = Appeal.objects.create(
+        enrollment=enrollment,
+        subject="ineligible",
+        decision_key="world",
+        decision_on=date(2026, 11, 1),
+        closes_on=date(2026, 12, 1),
+        statement="Please look again",
+        filed_by=admin,
+    )
     notification = Notification.objects.create(
         recipient=admin, kind="audit_claimed", key="world", title="Claimed"
     )
@@ -175,6 +193,7 @@ def world(settings, tmp_path):
         "name": "withdraw",
         "notification_id": notification.pk,
         "request_id": change.pk,
+        "appeal_id": appeal.pk,
     }
     return {"callers": callers, "values": values, "org": org, "audit": audit, "record": record}
 
@@ -188,6 +207,8 @@ def url_for(name: str, pattern: str, world) -> str:
         values["pk"] = world["org"].support_contracts.get().pk
     elif name.startswith("notification-") and "<pk>" in pattern:
         values["pk"] = values["notification_id"]
+    elif name.startswith("appeal-") and "<pk>" in pattern:
+        values["pk"] = values["appeal_id"]
     elif name.startswith(("audit-", "enrollment-", "organization-")) and "<pk>" in pattern:
         key = {"audit": "audit_id", "enrollment": "enrollment_id"}.get(name.split("-")[0])
         values["pk"] = values[key] if key else values["organization_id"]
