@@ -10,6 +10,7 @@ from designation.api import OrganizationViewSet, VerifyView
 from designation.notification_api import NotificationViewSet
 from journey.api import AuditViewSet, EnrollmentViewSet
 from journey.appeals_api import AppealViewSet
+from journey.queue_api import QueueView
 from portal import accounts
 from portal.api import ThrottledObtainAuthToken
 from portal.health import healthz
@@ -24,6 +25,7 @@ router.register("appeals", AppealViewSet, basename="appeal")
 api_v1 = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("verify/<str:credential_id>/", VerifyView.as_view(), name="api-verify"),
+    path("queues/<slug:name>/", QueueView.as_view(), name="api-queue"),
     path("", include(router.urls)),
 ]
 

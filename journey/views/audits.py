@@ -2,6 +2,7 @@
 
 Journey pages: submitting or determining an audit moves the enrollment on (journey services)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +23,7 @@ from assessments.forms import (
 from assessments.models import AuditRecord
 from designation.permissions import is_auditor, is_partner_member, is_reviewer
 from designation.rules import SolutionArea
-from journey import queues
+from journey import queue_filters, queues
 from journey import services as journey_services
 from journey.views.conversation import conversation_context, thread_context
 from portal.errors import Forbidden, JourneyError, NotFound
@@ -66,6 +67,17 @@ def audit_index(request: HttpRequest) -> HttpResponse:
     counts = queues.counts_for(request, reviewer=queues.reviewer_request(request), auditor=True)
     mine = selectors.assigned_to(request.user)
     queue = selectors.unclaimed_queue()
+    # Search, filters, sort and CSV export (journey/queue_filters.py).
+    filters, filter_errors = queue_filters.parse(request.GET)
+    if filters.active or request.GET.get("export"):
+        today = timezone.localdate()
+        mine = queue_filters.apply("mine", mine, filters, today=today)
+        queue = queue_filters.apply("unclaimed", queue, filters, today=today)
+        lists = {"mine": mine, "unclaimed": queue}
+        if request.GET.get("export") in lists:
+            name = request.GET["export"]
+            return queue_filters.csv_export(name, lists[name], base_url=settings.SITE_URL)
+        counts = {**counts, **queues.count_all(lists)}
     mine_page = paged(request, mine, count=counts["mine"], param="mine_page")
     queue_page = paged(request, queue, count=counts["unclaimed"], param="queue_page")
     return render(
@@ -78,6 +90,12 @@ def audit_index(request: HttpRequest) -> HttpResponse:
             "open_count": counts["mine_open"],
             "due_days": audit_rules.AUDIT_DUE_DAYS,
             "today": timezone.localdate(),
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "sorts": queue_filters.SORTS,
+            "solution_area_choices": queue_filters.SOLUTION_AREAS,
+            "query_string": request.GET.urlencode(),
+            "export_names": [("mine", "My audits"), ("unclaimed", "ISSI queue")],
         },
     )
 

@@ -102,6 +102,7 @@ MATRIX = {
     "appeal-list": ("GET", 401, 200, 200, 200),
     "appeal-detail": ("GET", 401, 404, 200, 404),
     "appeal-decide": ("POST", 401, 404, 403, 404),
+    "api-queue": ("GET", 401, 403, 403, 403),  # the reviewers' eligibility queue
     # --- notification centre: each user's own (the world's one belongs to the partner admin)
     "notification-centre": ("GET", LOGIN, 200, 200, 200),
     "notification-open-form": ("POST", LOGIN, 404, 404, 404),
@@ -200,6 +201,8 @@ def world(settings, tmp_path):
 
 def url_for(name: str, pattern: str, world) -> str:
     values = dict(world["values"])
+    if name == "api-queue":
+        values["name"] = "eligibility"
     if name.startswith("metrics-import"):
         values["kind"] = "cases"
         values["pk"] = world["record"].pk
