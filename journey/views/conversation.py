@@ -46,7 +46,7 @@ def conversation_context(user, audit, *, on) -> dict:
             for r in requests
         ],
         "clocks": conversation.clocks(audit, requests, on=on, due_on=base_due),
-        "change_request_form": ChangeRequestForm(kind=audit.kind)
+        "change_request_form": ChangeRequestForm(kind=audit.kind, prefix="changes")
         if claimed and user.has_perm("assessments.submit_audit", audit)
         else None,
     }
@@ -123,7 +123,7 @@ def audit_request_changes(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = selectors.audit_for(request.user, audit_id)
     if not request.user.has_perm("assessments.submit_audit", audit):
         raise PermissionDenied("Only the auditor assigned to this audit can request changes.")
-    form = ChangeRequestForm(request.POST, kind=audit.kind)
+    form = ChangeRequestForm(request.POST, kind=audit.kind, prefix="changes")
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("audit-page", audit_id=audit_id)
