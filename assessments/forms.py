@@ -109,3 +109,75 @@ class DetermineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when you override the validated rate.",
     )
+
+
+# --- The audit conversation (changes requested and answered) ------------------------------
+
+
+class ChangeRequestForm(forms.Form):
+    component = forms.ChoiceField(required=False, label="Concerning")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="What is missing or needs changing"
+    )
+    due_on = forms.DateField(
+        required=False,
+        label="Answer due by",
+        help_text="YYYY-MM-DD; empty: the program's default (14 days).",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = [
+            ("", "The whole audit"),
+            *audit_rules.components_for(kind),
+        ]
+
+
+class ChangeAnswerForm(forms.Form):
+    reply = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Your reply")
+    file = forms.FileField(
+        required=False,
+        label="New evidence (optional)",
+        help_text="A new revision beside the earlier ones; checked like every upload.",
+    )
+    component = forms.ChoiceField(
+        required=False, label="Component of the new evidence (for a whole-audit request)"
+    )
+    effective_on = forms.DateField(
+        required=False,
+        label="Date the evidence is about (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = [("", "—"), *audit_rules.components_for(kind)]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Comment"
+    )
+    internal = forms.BooleanField(
+        required=False, label="Internal note (Microsoft and ISSI staff only)"
+    )
+
+    def __init__(self, *args, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:
+            del self.fields["internal"]
+
+
+class AppealForm(forms.Form):
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="Why the decision should change"
+    )
+
+
+class AppealDecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("uphold", "Uphold: the decision stands"), ("overturn", "Overturn")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))

@@ -325,6 +325,11 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Versions: a new upload for a component is a new revision beside the old ones.
+    revision = models.PositiveSmallIntegerField(default=1)
+    effective_on = models.DateField(
+        null=True, blank=True, help_text="The day the evidence is about (not the upload day)."
+    )
 
     with_removed = models.Manager()
     objects = EvidenceFileManager()  # without the removed ones; audit.evidence uses it too
@@ -393,4 +398,6 @@ class EvidenceScan(models.Model):
         return f"{'clean' if self.clean else 'infected'}: {self.evidence}"
 
 
+# The audit conversation's records live in their own module; imported here so Django has them.
+from assessments.conversation import Appeal, ChangeRequest, Comment  # noqa: E402, F401
 from assessments.prepared import PreparedEvidence  # noqa: E402, F401  the evidence library

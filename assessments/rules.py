@@ -204,3 +204,42 @@ def fees_charged(attempts: Iterable[tuple[Hashable, Decimal, str]]) -> list[str]
     for amount, currency in fees.values():
         totals[currency] = totals.get(currency, Decimal(0)) + amount
     return [format_money(amount, currency) for currency, amount in sorted(totals.items())]
+
+
+# --- The audit conversation: changes requested --------------------------------------------
+
+CHANGES_DUE_DAYS = 14
+
+
+def request_overdue(due_on: date, *, answered: bool, on: date) -> bool:
+    """An unanswered request is overdue the day after its deadline."""
+    return not answered and on > due_on
+
+
+def days_held(holds: Iterable[tuple[date, date | None]], on: date) -> int:
+    """Days the partner held the ball: the union of the periods from each request to its answer
+    (an open request holds it until `on`); overlapping requests count once."""
+    spans = sorted((start, end or on) for start, end in holds)
+    total, cursor = 0, None
+    for start, end in spans:
+        start = max(start, cursor) if cursor else start
+        if end > start:
+            total += (end - start).days
+        cursor = max(cursor, end) if cursor else end
+    return total
+
+
+def paused_due_on(due_on: date, held: int) -> date:
+    """The audit's due date with the days the partner held the ball added: the ISSI clock
+    stops while the partner answers."""
+    return due_on + timedelta(days=held)
+
+
+# --- Appeals ----------------------------------------------------------------------------------
+
+APPEAL_WINDOW_DAYS = 30
+
+
+def appeal_closes_on(decision_on: date, *, days: int = APPEAL_WINDOW_DAYS) -> date:
+    """The last day a decision can be appealed: `days` after it."""
+    return decision_on + timedelta(days=days)

@@ -2,11 +2,19 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import AuditRecord, EvidenceFile, EvidenceScan, FeeSchedule
+from assessments.models import (
+    Appeal,
+    AuditRecord,
+    ChangeRequest,
+    Comment,
+    EvidenceFile,
+    EvidenceScan,
+    FeeSchedule,
+)
 from designation.models.enrollment import ASSESSMENT_STATES
 from designation.models.organizations import Scope
 
@@ -16,7 +24,10 @@ def audits_for(user) -> QuerySet[AuditRecord]:
     return (
         AuditRecord.objects.visible_to(user)
         .select_related("enrollment__organization", "auditor", "determined_by")
-        .prefetch_related("evidence", "excluded_cases")
+        .prefetch_related(
+            Prefetch("evidence", EvidenceFile.objects.select_related("uploaded_by")),
+            "excluded_cases",
+        )
         .order_by("created_at", "id")
     )
 
@@ -97,3 +108,59 @@ def audits_of(organization, *, viewer) -> QuerySet[AuditRecord]:
 def fee_in_force(kind: str, on: date) -> FeeSchedule:
     """The fee for an attempt of `kind` started on `on`."""
     return FeeSchedule.objects.in_force(kind, on)
+
+
+def change_requests_of(audit: AuditRecord) -> list[ChangeRequest]:
+    """The changes requested on an audit, oldest first, with who asked and answered."""
+    return list(
+        ChangeRequest.objects.filter(audit=audit)
+        .select_related("requested_by", "answered_by", "evidence")
+        .order_by("requested_at", "id")
+    )
+
+
+def comments_of(*, enrollment_id: int, audit_id: int | None, staff: bool) -> list[Comment]:
+    """One thread (an enrollment's own when audit_id is None), oldest first; internal notes
+    only for staff. The caller has scoped the enrollment or audit."""
+    return list(
+        Comment.objects.filter(enrollment_id=enrollment_id, audit_id=audit_id)
+        .for_viewer(staff=staff)
+        .select_related("author")
+    )
+
+
+def appeals_queue() -> QuerySet[Appeal]:
+    """Appeals waiting for a reviewer, oldest first."""
+    return (
+        Appeal.objects.filter(status=Appeal.Status.OPEN)
+        .select_related("enrollment__organization", "audit")
+        .order_by("filed_at", "id")
+    )
+
+
+def appeal_for(user, appeal_id: int) -> Appeal:
+    """An appeal of an enrollment the user may see; 404 otherwise."""
+    from designation.models import Enrollment
+
+    return get_object_or_404(
+        Appeal.objects.select_related(
+            "enrollment__organization", "audit", "filed_by", "decided_by", "superseding_audit"
+        ),
+        pk=appeal_id,
+        enrollment__in=Enrollment.objects.visible_to(user).values("pk"),
+    )
+
+
+def appeals_of_enrollment(enrollment_id: int) -> list[Appeal]:
+    return list(Appeal.objects.filter(enrollment_id=enrollment_id).order_by("filed_at", "id"))
+
+
+def appeals_for(user) -> QuerySet[Appeal]:
+    """Appeals of the enrollments the user may see, oldest first."""
+    from designation.models import Enrollment
+
+    return (
+        Appeal.objects.filter(enrollment__in=Enrollment.objects.visible_to(user).values("pk"))
+        .select_related("filed_by", "decided_by")
+        .order_by("filed_at", "id")
+    )

@@ -4,7 +4,15 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from assessments import rules as audit_rules
-from assessments.models import FROZEN_FIGURES, AuditRecord, EvidenceFile, ExcludedCase
+from assessments.models import (
+    FROZEN_FIGURES,
+    Appeal,
+    AuditRecord,
+    ChangeRequest,
+    Comment,
+    EvidenceFile,
+    ExcludedCase,
+)
 from portal import bounds
 
 
@@ -27,6 +35,8 @@ class EvidenceFileSerializer(serializers.ModelSerializer):
             "size",
             "sha256",
             "uploaded_at",
+            "revision",
+            "effective_on",
             "download_url",
         ]
 
@@ -147,3 +157,95 @@ class AuditCorrectSerializer(AuditSubmitSerializer):
     """A corrected submission: the same fields as submit, and why."""
 
     reason = serializers.CharField(help_text="Why the submitted record is corrected.")
+
+
+# --- The audit conversation -------------------------------------------------------------------
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject_label", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    answered_by = serializers.CharField(source="answered_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "audit",
+            "component",
+            "subject",
+            "note",
+            "due_on",
+            "requested_by",
+            "requested_at",
+            "reply",
+            "answered_by",
+            "answered_at",
+            "evidence",
+        ]
+        read_only_fields = fields
+
+
+class ChangeRequestInputSerializer(serializers.Serializer):
+    component = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Empty: the whole audit."
+    )
+    note = serializers.CharField()
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ChangeAnswerInputSerializer(serializers.Serializer):
+    reply = serializers.CharField()
+    file = serializers.FileField(required=False, allow_empty_file=False, use_url=False)
+    component = serializers.CharField(required=False, allow_blank=True, default="")
+    effective_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "enrollment", "audit", "author", "body", "internal", "created_at"]
+        read_only_fields = ["id", "enrollment", "audit", "author", "created_at"]
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+    internal = serializers.BooleanField(
+        required=False, default=False, help_text="Staff only: never shown to partners."
+    )
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    filed_by = serializers.CharField(source="filed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "enrollment",
+            "audit",
+            "subject",
+            "decision_on",
+            "closes_on",
+            "statement",
+            "filed_by",
+            "filed_at",
+            "status",
+            "decided_by",
+            "decided_at",
+            "reason",
+            "superseding_audit",
+        ]
+        read_only_fields = fields
+
+
+class AppealInputSerializer(serializers.Serializer):
+    statement = serializers.CharField()
+
+
+class AppealDecideInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["uphold", "overturn"])
+    reason = serializers.CharField()

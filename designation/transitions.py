@@ -18,6 +18,7 @@ LABELS = {
     "start_performance": "starting the performance assessment",
     "retake": "starting a retake",
     "withdraw": "withdrawing",
+    "reopen_eligibility": "reopening the eligibility review after an appeal",
     "pass_performance": "passing the performance assessment",
     "pass_customer_success": "passing the customer success survey",
     "pass_capability": "passing the capability assessment",

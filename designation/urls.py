@@ -89,6 +89,18 @@ urlpatterns = [
     path("partner-facts/import/", partner_facts_import_page, name="partner-facts-import"),
     path("directory/", views.directory, name="directory"),
     path("verify/", views.verify_credential, name="verify-credential"),
+    path("notifications/", views.notification_list, name="notification-centre"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        views.notification_open,
+        name="notification-open-form",
+    ),
+    path("notifications/read-all/", views.notification_read_all, name="notification-read-all-form"),
+    path(
+        "notifications/preferences/",
+        views.notification_preferences,
+        name="notification-preferences-page",
+    ),
     path("verify/<str:credential_id>/", views.verify_page, name="verify-page"),
     path(
         "verify/<str:credential_id>/badge.svg",

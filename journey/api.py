@@ -21,6 +21,8 @@ from designation import selectors
 from designation.models.enrollment import PUBLIC_TRANSITIONS
 from journey import selectors as journey_selectors
 from journey import services
+from journey.appeals_api import AuditAppealMixin, EnrollmentAppealMixin
+from journey.conversation_api import AuditThreadMixin, ConversationMixin, EnrollmentThreadMixin
 from journey.serializers import (
     EnrollmentCreateSerializer,
     EnrollmentDetailSerializer,
@@ -31,6 +33,8 @@ from portal.api import ERRORS, ID_REGEX, JourneyErrorsMixin
 
 
 class EnrollmentViewSet(
+    EnrollmentThreadMixin,
+    EnrollmentAppealMixin,
     JourneyErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -103,9 +107,16 @@ class EnrollmentViewSet(
         return self._detail(enrollment.pk)
 
 
-class AuditViewSet(audit_api.AuditViewSet):
+class AuditViewSet(ConversationMixin, AuditThreadMixin, AuditAppealMixin, audit_api.AuditViewSet):
     """Audit records (the assessments app's queue, claim and evidence), with the actions that
     decide an audit and move the enrollment on."""
+
+    @extend_schema(request=None, responses={200: AuditRecordSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk=None) -> Response:
+        """An ISSI auditor takes an unassigned audit; the partner is told."""
+        audit = services.audit_claim(audit_id=int(pk), by=request.user, on=timezone.localdate())
+        return self._answer(audit.pk)
 
     @extend_schema(request=AuditSubmitSerializer, responses={200: AuditRecordSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

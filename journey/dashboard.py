@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Value
+from django.db.models import Min, Q, Value
 
 from assessments import rules as audit_rules
 from assessments.models import AuditRecord, FeeSchedule, charged, next_attempt_kind
@@ -86,6 +86,12 @@ def _audits(organization: Organization, viewer) -> list[AuditRecord]:
         .current()
         .select_related("auditor")
         .annotate(components=ArrayAgg("evidence__component", distinct=True, default=Value([])))
+        # The earliest open deadline of the changes ISSI requested (same query).
+        .annotate(
+            changes_due_on=Min(
+                "change_requests__due_on", filter=Q(change_requests__answered_at=None)
+            )
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -272,4 +278,9 @@ def _actions(*, on, rules, organization, prerequisites, all_met, enrollment, row
         renewal=renewal if renewal_pending else None,
         support_plan_ends_on=designation_rules.covered_until(contracts, on, accepted),
         next_step=_next_step(enrollment, all_met),
+        changes_requested=[
+            (row.audit.get_kind_display(), row.audit.changes_due_on)
+            for row in rows
+            if row.audit.changes_due_on and row.audit.status == AuditRecord.Status.CLAIMED
+        ],
     )

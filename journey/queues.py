@@ -17,6 +17,7 @@ def reviewer_queues() -> dict[str, QuerySet]:
         "case_rates": audit_selectors.case_rates_to_determine(),
         "renewals": selectors.renewals_at_risk(),
         "change_requests": selectors.change_request_queue(),
+        "appeals": audit_selectors.appeals_queue(),
     }
 
 

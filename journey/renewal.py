@@ -5,20 +5,17 @@ The state moves are set-based UPDATEs over every designation (the FSM trigger st
 their edges); the reminder log's unique key makes a second run on the same day send nothing.
 """
 
-import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from designation import rules as renewal_rules
 from designation.credentials.status import revoke_lapsed
-from designation.models import Designation, Enrollment, Membership, ProgramRules
-from journey import steps
+from designation.models import Designation, Enrollment, ProgramRules
+from journey import notify, steps
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +58,14 @@ def refresh_designations(*, today: date) -> RefreshResult:
             days_after=rules.renewal_closes_days_after,
         )
         live = Designation.objects.filter(state__in=LIVE)
-        result.moved["lapsed"] = live.filter(anniversary_on__lt=cutoffs.lapsed_before).update(
+        lapsing = list(
+            live.filter(anniversary_on__lt=cutoffs.lapsed_before).values_list("pk", flat=True)
+        )
+        result.moved["lapsed"] = Designation.objects.filter(pk__in=lapsing).update(
             state=Designation.State.LAPSED
         )
         revoke_lapsed()  # every lapsed designation's credentials revoked, one UPDATE
+        _tell_lapsed(lapsing)
         result.moved["grace"] = (
             live.exclude(state=Designation.State.GRACE)
             .filter(
@@ -127,38 +128,23 @@ def _record_reminders(today: date, *, days_after: int) -> dict[str, int]:
             ids = [row[0] for row in cursor.fetchall()]
             counts[kind] = len(ids)
             due += [(designation_id, kind) for designation_id in ids]
-    if due:
-        transaction.on_commit(functools.partial(send_reminders, due))
+    _tell_reminders(due)
     return counts
 
 
-def send_reminders(due: list[tuple[int, str]]) -> int:
-    """One email per reminder to the organisation's partner admins."""
+def _tell_reminders(due: list[tuple[int, str]]) -> None:
+    """A renewal reminder notification (in-app, and email after commit) to the partner admins."""
     designations = Designation.objects.select_related("organization").in_bulk(
         [designation_id for designation_id, _ in due]
     )
-    admins: dict[int, list[str]] = {}
-    for org_id, email in (
-        Membership.objects.filter(
-            organization__designation__in=designations.values(), role=Membership.Role.ADMIN
-        )
-        .exclude(user__email="")
-        .values_list("organization_id", "user__email")
-    ):
-        admins.setdefault(org_id, []).append(email)
-    messages = []
     for designation_id, kind in due:
-        designation = designations[designation_id]
-        recipients = admins.get(designation.organization_id, [])
-        if not recipients:
-            continue
-        subject = (
-            f"Support Services designation: renewal reminder ({renewal_rules.reminder_label(kind)})"
+        notify.renewal_reminder(
+            designations[designation_id], kind=kind, label=renewal_rules.reminder_label(kind)
         )
-        body = (
-            f"{designation.organization.legal_name}: your designation's anniversary is "
-            f"{designation.anniversary_on.isoformat()}. Complete the renewal in the portal "
-            "before the renewal window closes, or the designation lapses.\n"
-        )
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
-    return send_mass_mail(messages) if messages else 0
+
+
+def _tell_lapsed(designation_ids: list[int]) -> None:
+    for designation in Designation.objects.select_related("organization").filter(
+        pk__in=designation_ids
+    ):
+        notify.designation_lapsed(designation)

@@ -106,6 +106,7 @@ def required_actions(
     support_plan_ends_on: date | None = None,
     support_plan_warning_days: int = 60,
     next_step: str = "",
+    changes_requested: Iterable[tuple[str, date]] = (),
 ) -> list[RequiredAction]:
     """Every action the partner should take, deadlines soonest first, then those without one.
 
@@ -155,7 +156,27 @@ def required_actions(
                     link="settings",
                 )
             )
-    return sorted(actions, key=lambda a: (a.due_on is None, a.due_on or today, a.title))
+    ordered = sorted(actions, key=lambda a: (a.due_on is None, a.due_on or today, a.title))
+    return _changes_actions(changes_requested, today) + ordered
+
+
+def _changes_actions(requested: Iterable[tuple[str, date]], today: date) -> list[RequiredAction]:
+    """Changes ISSI requested come first: the audit waits for the partner's answer (changes
+    requested: (audit label, the earliest open deadline))."""
+    return [
+        RequiredAction(
+            title=f"Answer the changes ISSI requested on the {label.lower()}",
+            detail="The audit is paused until you answer: reply to each request and upload "
+            "the new evidence."
+            + (
+                " The deadline has passed: ISSI may decide on what is there." if due < today else ""
+            ),
+            due_on=due,
+            link="assessments",
+            severity="danger",
+        )
+        for label, due in sorted(requested, key=lambda item: item[1])
+    ]
 
 
 def _renewal_actions(window: RenewalWindow | None, today: date) -> list[RequiredAction]:

@@ -19,7 +19,7 @@ from designation.models import Designation, Enrollment, EnrollmentEvent, Organiz
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.permissions import is_partner_admin
 from designation.transitions import apply_transition
-from journey import steps
+from journey import notify, steps
 from portal.errors import Conflict, Forbidden, NotFound
 
 
@@ -104,6 +104,7 @@ def enrollment_submit(*, enrollment_id: int, by, on: date, note: str = "") -> En
                 declared = {name: getattr(enrollment, name) for name in PRE_ENROLLMENT_FIELDS}
                 check_declaration(organization_id=organization.pk, form=declared, on=on)
         apply_transition(enrollment, "submit", by=by, on=on, note=note, args={"on": on})
+        notify.eligibility_submitted(enrollment)
     return enrollment
 
 
@@ -116,6 +117,7 @@ def enrollment_approve_eligibility(
         apply_transition(
             enrollment, "approve_eligibility", by=by, on=on, note=note, args={"on": on}
         )
+        notify.eligibility_decided(enrollment)
     return enrollment
 
 
@@ -133,6 +135,7 @@ def enrollment_reject_eligibility(*, enrollment_id: int, by, on: date, reason: s
             extra=[(bool(reason), "A reason is required to reject eligibility.")],
             args={"on": on, "reason": reason},
         )
+        notify.eligibility_decided(enrollment)
     return enrollment
 
 
@@ -219,11 +222,20 @@ def _decided(audit: AuditRecord, *, on: date, by) -> AuditRecord:
     return audit
 
 
+def audit_claim(*, audit_id: int, by, on: date) -> AuditRecord:
+    """An ISSI auditor claims an audit from the queue; the partner is told."""
+    with transaction.atomic():
+        audit = audit_services.audit_claim(audit_id=audit_id, by=by, on=on)
+        notify.audit_claimed(audit)
+    return audit
+
+
 def audit_submit(*, audit_id: int, by, on: date, data: dict) -> AuditRecord:
     """The assigned auditor records the result; a CSAT or capability verdict moves the journey."""
     with transaction.atomic():
         audit = audit_services.audit_submit(audit_id=audit_id, by=by, on=on, data=data)
         steps.check_exclusions_frozen(audit, data)  # excluded IDs are among the frozen cases
+        notify.audit_submitted(audit)
         return _decided(audit, on=on, by=by)
 
 
@@ -246,4 +258,5 @@ def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> Au
         )
         steps.check_exclusions_frozen(audit, data)
         steps.record_correction(audit, by=by, on=on)
+        notify.audit_submitted(audit)
         return _decided(audit, on=on, by=by)

@@ -18,6 +18,7 @@ from designation import rules as journey_rules
 from designation.models import Enrollment
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.transitions import apply_transition, record_outcome
+from journey import notify
 from metrics import selectors as metrics_selectors
 from portal.errors import ConditionFailed, Conflict
 
@@ -26,7 +27,7 @@ def open_audit(enrollment: Enrollment, *, kind: str, on: date, **fields) -> Audi
     """A new unassigned attempt in the ISSI queue, charged at the fee in force today."""
     fee = FeeSchedule.objects.in_force(kind, on)
     attempt = AuditRecord.objects.filter(enrollment=enrollment, kind=kind).current().count() + 1
-    return AuditRecord.objects.create(
+    audit = AuditRecord.objects.create(
         enrollment=enrollment,
         kind=kind,
         attempt=attempt,
@@ -36,6 +37,8 @@ def open_audit(enrollment: Enrollment, *, kind: str, on: date, **fields) -> Audi
         fee_currency=fee.currency,
         **fields,
     )
+    notify.audit_queued(audit)
+    return audit
 
 
 def case_rate_figures(enrollment: Enrollment, *, on: date):
@@ -73,6 +76,10 @@ def audit_decided(audit: AuditRecord, *, on: date, by) -> Enrollment:
             f"The enrollment is now “{enrollment.get_state_display()}”; "
             f"this {audit.get_kind_display().lower()} no longer decides it."
         )
+    if audit.kind == AuditRecord.Kind.PERFORMANCE:
+        notify.case_rate_determined(audit)
+    else:
+        notify.audit_decided(audit)
     if not audit.passed:
         enrollment.attempt_status = Enrollment.Attempt.FAILED
         record_outcome(

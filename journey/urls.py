@@ -4,7 +4,7 @@ from django.urls import path
 
 from assessments import evidence_views
 from journey.insights import views as insights
-from journey.views import audits, enrollments, overview
+from journey.views import appeals, audits, conversation, enrollments, overview
 from journey.views.audit_cases import audit_cases
 from journey.views.audit_correct import audit_correct
 
@@ -30,6 +30,17 @@ urlpatterns = [
         name="organization-assessments",
     ),
     path("enrollments/<int:enrollment_id>/", enrollments.enrollment_detail, name="enrollment-page"),
+    # Before the transition route, whose <slug:name> would take “comments” and “appeal”.
+    path(
+        "enrollments/<int:enrollment_id>/appeal/",
+        appeals.enrollment_appeal,
+        name="enrollment-appeal-form",
+    ),
+    path(
+        "enrollments/<int:enrollment_id>/comments/",
+        conversation.enrollment_comment,
+        name="enrollment-comment-form",
+    ),
     path(
         "enrollments/<int:enrollment_id>/<slug:name>/",
         enrollments.enrollment_transition,
@@ -70,6 +81,20 @@ urlpatterns = [
     path("audits/<int:audit_id>/evidence/", audits.audit_evidence, name="audit-evidence-form"),
     path("audits/<int:audit_id>/submit/", audits.audit_submit, name="audit-submit-form"),
     path("audits/<int:audit_id>/determine/", audits.audit_determine, name="audit-determine-form"),
+    path(
+        "audits/<int:audit_id>/changes/",
+        conversation.audit_request_changes,
+        name="audit-request-changes-form",
+    ),
+    path(
+        "audits/<int:audit_id>/changes/<int:request_id>/answer/",
+        conversation.audit_answer_change,
+        name="audit-answer-change-form",
+    ),
+    path("audits/<int:audit_id>/comments/", conversation.audit_comment, name="audit-comment-form"),
+    path("audits/<int:audit_id>/appeal/", appeals.audit_appeal, name="audit-appeal-form"),
+    path("appeals/<int:appeal_id>/", appeals.appeal_detail, name="appeal-page"),
+    path("appeals/<int:appeal_id>/decide/", appeals.appeal_decide, name="appeal-decide-form"),
     path(
         "evidence/<int:evidence_id>/download/", audits.evidence_download, name="evidence-download"
     ),

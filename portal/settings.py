@@ -321,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "journey.tasks.refresh_designations",
         "schedule": crontab(hour=2, minute=30),
     },
+    "purge-notifications": {
+        "task": "designation.tasks.purge_notifications",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # --- Cache: throttles and lockouts; CACHE_URL=redis://... in production, memory otherwise ------

@@ -8,8 +8,11 @@ from rest_framework.routers import DefaultRouter
 
 from designation.api import OrganizationViewSet, VerifyView
 from designation.feed_views import PartnerFactsImportView
+from designation.notification_api import NotificationViewSet
 from designation.team import oidc
 from journey.api import AuditViewSet, EnrollmentViewSet
+from journey.appeals_api import AppealViewSet
+from journey.queue_api import QueueView
 from portal import accounts, profile
 from portal import admin as portal_admin  # noqa: F401 (hides secrets in Django admin)
 from portal.health import healthz
@@ -20,6 +23,8 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("audits", AuditViewSet, basename="audit")
 router.register("auth/tokens", TokenViewSet, basename="api-token")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("appeals", AppealViewSet, basename="appeal")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -28,6 +33,7 @@ api_v1 = [
     path(
         "partner-facts/import/", PartnerFactsImportView.as_view(), name="api-partner-facts-import"
     ),
+    path("queues/<slug:name>/", QueueView.as_view(), name="api-queue"),
     path("", include(router.urls)),
 ]
 

@@ -14,7 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import rules as audit_rules
-from assessments.models import FROZEN_FIGURES, STEP_OF_KIND, AuditRecord, EvidenceFile, ExcludedCase
+from assessments.models import (
+    FROZEN_FIGURES,
+    STEP_OF_KIND,
+    AuditRecord,
+    ChangeRequest,
+    EvidenceFile,
+    ExcludedCase,
+)
 from designation.models import ProgramRules
 from designation.rules import case_rate, meets_target, pass_valid_until
 from portal.errors import ConditionFailed, Conflict, Forbidden, NotFound
@@ -87,8 +94,19 @@ def audit_submit(*, audit_id: int, by, on: date, data: dict) -> AuditRecord:
         if audit.status != AuditRecord.Status.CLAIMED:
             raise Conflict(f"This audit is {audit.get_status_display().lower()}; not submittable.")
         _require_step(audit)
+        _require_no_pending_changes(audit, on)
         _record_result(audit, data=data, on=on, by=by)
     return audit
+
+
+def _require_no_pending_changes(audit: AuditRecord, on: date) -> None:
+    """While the partner holds the ball (a request not answered and not overdue), ISSI waits."""
+    waiting = ChangeRequest.objects.filter(audit=audit).awaiting(on).order_by("due_on").first()
+    if waiting is not None:
+        raise ConditionFailed(
+            "Changes requested from the partner are awaiting an answer until "
+            f"{waiting.due_on.isoformat()}; decide once they are answered or overdue."
+        )
 
 
 def _record_result(audit: AuditRecord, *, data: dict, on: date, by) -> None:
@@ -323,6 +341,8 @@ def _copy_for_correction(old: AuditRecord, reason: str) -> AuditRecord:
             size=e.size,
             sha256=e.sha256,
             uploaded_by=e.uploaded_by,
+            revision=e.revision,
+            effective_on=e.effective_on,
         )
         for e in old.evidence.all()
     )

@@ -19,8 +19,11 @@ from portal.errors import ConditionFailed, Conflict, Forbidden
 logger = logging.getLogger(__name__)
 
 
-def evidence_upload(*, audit_id: int, by, upload, component: str) -> EvidenceFile:
-    """Keep one evidence file: name, size and content type checked, stored under a random name."""
+def evidence_upload(
+    *, audit_id: int, by, upload, component: str, effective_on=None
+) -> EvidenceFile:
+    """Keep one evidence file: name, size and content type checked, stored under a random name;
+    a further upload for the same component is its next revision (never an overwrite)."""
     with transaction.atomic():
         audit = _locked(audit_id, by)
         if not by.has_perm("assessments.upload_evidence", audit):
@@ -41,6 +44,8 @@ def evidence_upload(*, audit_id: int, by, upload, component: str) -> EvidenceFil
             size=upload.size,
             sha256=checked.sha256,
             uploaded_by=by,
+            revision=audit.evidence.filter(component=component).count() + 1,
+            effective_on=effective_on,
         )
         evidence.file.save(f"evidence/{uuid.uuid4().hex}{checked.extension}", upload, save=False)
         try:

@@ -11,6 +11,7 @@ from designation.models.facts import (
     RecordedFact,
 )
 from designation.models.grants import Designation, IncentiveGrant, RenewalReminder
+from designation.models.notifications import Notification, NotificationPreference
 from designation.models.organizations import (
     AUDITORS,
     PROGRAM_ADMINS,
@@ -52,6 +53,8 @@ __all__ = [
     "Location",
     "Membership",
     "MembershipChange",
+    "Notification",
+    "NotificationPreference",
     "Organization",
     "OrganizationQuerySet",
     "ProgramRules",

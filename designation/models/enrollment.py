@@ -55,6 +55,7 @@ EDGES = [
     (State.DRAFT, State.ELIGIBILITY_REVIEW),
     (State.ELIGIBILITY_REVIEW, State.PERFORMANCE),
     (State.ELIGIBILITY_REVIEW, State.INELIGIBLE),
+    (State.INELIGIBLE, State.ELIGIBILITY_REVIEW),  # an appeal overturned the rejection
     (State.PERFORMANCE, State.CUSTOMER_SUCCESS),
     (State.CUSTOMER_SUCCESS, State.CAPABILITY),
     (State.CAPABILITY, State.ENROLLED),
@@ -284,6 +285,12 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
         self.reason = reason
 
     # Internal transitions: an audit outcome (or a pass carried over) moves the journey on.
+
+    @transition(field=state, source=State.INELIGIBLE, target=State.ELIGIBILITY_REVIEW)
+    def reopen_eligibility(self) -> None:
+        """An appeal overturned the ineligible decision: the review starts again."""
+        self.eligibility_decided_on = None
+        self.reason = ""
 
     @transition(field=state, source=State.PERFORMANCE, target=State.CUSTOMER_SUCCESS)
     def pass_performance(self) -> None:

@@ -335,6 +335,10 @@ class ProgramRules(models.Model):
     unified_generally_available = models.BooleanField(
         "Unified for Partners accepted as support plan", default=False
     )
+    changes_due_days = models.PositiveSmallIntegerField(
+        "days the partner has to answer requested changes", default=14
+    )
+    appeal_window_days = models.PositiveSmallIntegerField("days to appeal a decision", default=30)
     note = models.CharField(max_length=500, blank=True, help_text="Why this version was made.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

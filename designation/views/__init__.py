@@ -22,6 +22,12 @@ from designation.views.facts import (
     fact_edit,
     partner_acts_edit,
 )
+from designation.views.notifications import (
+    notification_list,
+    notification_open,
+    notification_preferences,
+    notification_read_all,
+)
 from designation.views.organizations import home, organization_list, organization_settings
 
 __all__ = [
@@ -40,6 +46,10 @@ __all__ = [
     "fact_edit",
     "home",
     "jwks",
+    "notification_list",
+    "notification_open",
+    "notification_preferences",
+    "notification_read_all",
     "organization_list",
     "organization_settings",
     "status_list",

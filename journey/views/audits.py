@@ -4,6 +4,7 @@ Journey pages: submitting or determining an audit moves the enrollment on (journ
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,9 +25,10 @@ from assessments.forms import (
 from assessments.models import AuditRecord
 from designation.permissions import is_auditor, is_partner_member, is_reviewer
 from designation.rules import SolutionArea, meets_target
-from journey import queues
+from journey import queue_filters, queues
 from journey import services as journey_services
 from journey.views.audit_confirm import confirmation_page, quoted_rules
+from journey.views.conversation import conversation_context, thread_context
 from portal.errors import Forbidden, JourneyError, NotFound
 from portal.pagination import paged
 
@@ -68,6 +70,17 @@ def audit_index(request: HttpRequest) -> HttpResponse:
     counts = queues.counts_for(request, reviewer=queues.reviewer_request(request), auditor=True)
     mine = selectors.assigned_to(request.user)
     queue = selectors.unclaimed_queue()
+    # Search, filters, sort and CSV export (journey/queue_filters.py).
+    filters, filter_errors = queue_filters.parse(request.GET)
+    if filters.active or request.GET.get("export"):
+        today = timezone.localdate()
+        mine = queue_filters.apply("mine", mine, filters, today=today)
+        queue = queue_filters.apply("unclaimed", queue, filters, today=today)
+        lists = {"mine": mine, "unclaimed": queue}
+        if request.GET.get("export") in lists:
+            name = request.GET["export"]
+            return queue_filters.csv_export(name, lists[name], base_url=settings.SITE_URL)
+        counts = {**counts, **queues.count_all(lists)}
     mine_page = paged(request, mine, count=counts["mine"], param="mine_page")
     queue_page = paged(request, queue, count=counts["unclaimed"], param="queue_page")
     return render(
@@ -80,6 +93,12 @@ def audit_index(request: HttpRequest) -> HttpResponse:
             "open_count": counts["mine_open"],
             "due_days": audit_rules.AUDIT_DUE_DAYS,
             "today": timezone.localdate(),
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "sorts": queue_filters.SORTS,
+            "solution_area_choices": queue_filters.SOLUTION_AREAS,
+            "query_string": request.GET.urlencode(),
+            "export_names": [("mine", "My audits"), ("unclaimed", "ISSI queue")],
         },
     )
 
@@ -143,6 +162,9 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
             "quoted_rules": quoted_rules(audit, services.judged_against(timezone.localdate()))
             if can_submit or can_determine
             else [],
+            # The audit conversation (journey/views/conversation.py).
+            **conversation_context(user, audit, on=timezone.localdate()),
+            **thread_context(request, enrollment_id=audit.enrollment_id, audit_id=audit.pk),
         },
         status=status,
     )
@@ -157,7 +179,7 @@ def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
 @require_POST
 def audit_claim(request: HttpRequest, audit_id: int) -> HttpResponse:
     try:
-        services.audit_claim(audit_id=audit_id, by=request.user, on=timezone.localdate())
+        journey_services.audit_claim(audit_id=audit_id, by=request.user, on=timezone.localdate())
     except JourneyError as exc:
         return _refused(request, exc, audit_id)
     messages.success(request, "Claimed: the audit is assigned to you.")

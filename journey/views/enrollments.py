@@ -3,6 +3,7 @@ organisation's assessments and fees."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,9 +19,10 @@ from designation.forms import NoteForm, OptionalReasonForm, PreEnrollmentForm, R
 from designation.models import Enrollment
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.permissions import is_partner_admin
-from journey import queues, services
+from journey import queue_filters, queues, services
 from journey import rules as journey_rules
 from journey import selectors as journey_selectors
+from journey.views.conversation import enrollment_appeal_context, thread_context
 from portal.errors import Forbidden, JourneyError, NotFound
 from portal.pagination import paged
 
@@ -174,6 +176,8 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
             "actions": [(name, ACTIONS[name]) for name in available],
             "audits": list(enrollment.audits.all()),
             "events": list(enrollment.events.all()),
+            **thread_context(request, enrollment_id=enrollment.pk, audit_id=None),
+            **enrollment_appeal_context(request, enrollment),
         },
     )
 
@@ -238,15 +242,32 @@ def review_queues(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The queues are for Microsoft reviewers.")
     counts = queues.counts_for(request, reviewer=True, auditor=queues.auditor_request(request))
     lists = queues.reviewer_queues()
+    # Search, filters, sort and CSV export (journey/queue_filters.py).
+    filters, filter_errors = queue_filters.parse(request.GET)
+    today = timezone.localdate()
+    lists = {
+        name: queue_filters.apply(name, qs, filters, today=today) for name, qs in lists.items()
+    }
+    if request.GET.get("export") in lists:
+        name = request.GET["export"]
+        return queue_filters.csv_export(name, lists[name], base_url=settings.SITE_URL)
+    if filters.active:
+        counts = queues.count_all(lists)
     return render(
         request,
         "designation/review_queues.html",
         {
             "nav_section": "queues",
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "sorts": queue_filters.SORTS,
+            "solution_area_choices": queue_filters.SOLUTION_AREAS,
+            "query_string": request.GET.urlencode(),
+            "export_names": [(n, queue_filters.SPECS[n].label) for n in lists],
             "today": timezone.localdate(),
             **{
                 name: paged(request, lists[name], count=counts[name], param=f"{name}_page")
-                for name in ("eligibility", "case_rates", "renewals", "change_requests")
+                for name in ("eligibility", "case_rates", "renewals", "change_requests", "appeals")
             },
         },
     )

@@ -88,13 +88,13 @@ def test_every_page_at_desktop_and_phone_width(page, browser, live_server, demo)
             "partner-assessments": f"{org}/assessments/",
             "partner-badge": f"{org}/badge/",
             "partner-settings": f"{org}/settings/",
-            "partner-account-facts": f"{org}/settings/account/",
-            "partner-add-support-contract": f"{org}/settings/support-contracts/add/",
+            "partner-propose-support-contract": f"{org}/change-requests/new/support-contracts/",
             "partner-not-found": "/organizations/999999/",
         },
     )
-    page.goto(f"{base}{org}/settings/support-contracts/add/")
-    page.get_by_role("button", name="Save").click()
+    # Facts of record are the program's: a partner proposes a change (issue 11).
+    page.goto(f"{base}{org}/change-requests/new/support-contracts/")
+    page.get_by_role("button", name="Send to Microsoft").click()
     problems += shoot(page, "partner-form-errors")
 
     page.context.clear_cookies()

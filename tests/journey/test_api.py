@@ -125,7 +125,8 @@ def test_the_whole_journey_through_the_api(
     ]
     designation = Designation.objects.get(organization=org)
     assert designation.anniversary_on.isoformat() == "2027-11-21"
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["dana@example.com", partner_admin.email]
+    welcome = [m for m in mail.outbox if m.subject == "Your Support Services designation is active"]
+    assert len(welcome) == 1 and welcome[0].to == ["dana@example.com", partner_admin.email]
 
     verified = type(api_client)().get(reverse("api-verify", args=[designation.credential_id]))
     body = verified.json()

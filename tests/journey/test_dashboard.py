@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, two-factor-free partner: the layout's own queries plus the dashboard's (the
 # readiness card adds one: fees in force and evidence prepared).
-DASHBOARD_QUERIES = 22  # plus the viewer's role for who acts next (journey/waiting.py)
+DASHBOARD_QUERIES = 23  # plus the viewer's role for who acts next (journey/waiting.py), the bell
 
 
 def overview(client, org, **query):

@@ -73,8 +73,11 @@ def test_a_whole_renewal_year_day_by_day(designation, django_capture_on_commit_c
         ("anniversary", date(2027, 11, 21)),
         ("closing_7", date(2027, 12, 14)),
     ]
-    assert len(mail.outbox) == 5
-    assert "(60 days before the anniversary)" in mail.outbox[0].subject
+    reminders = [m for m in mail.outbox if "Renewal reminder" in m.subject]
+    assert len(reminders) == 5
+    assert "(60 days before the anniversary)" in reminders[0].subject
+    lapsed = [m for m in mail.outbox if "lapsed" in m.subject]
+    assert len(lapsed) == 1 and "/badge/" in lapsed[0].body
 
     renewal = Enrollment.objects.get(kind="renewal")
     assert (renewal.state, renewal.renewal_for_anniversary) == ("draft", ANNIVERSARY)
@@ -107,7 +110,8 @@ def test_a_second_run_on_the_same_day_does_nothing(designation, django_capture_o
         0,
         0,
     )
-    assert len(mail.outbox) == 1 and Enrollment.objects.filter(kind="renewal").count() == 1
+    reminders = [m for m in mail.outbox if "Renewal reminder" in m.subject]
+    assert len(reminders) == 1 and Enrollment.objects.filter(kind="renewal").count() == 1
 
 
 def test_a_renewal_completed_in_the_window_keeps_the_anniversary(

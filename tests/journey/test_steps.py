@@ -75,8 +75,9 @@ def test_first_attainment_from_draft_to_enrolled(
     assert designation.state == "active"
     assert designation.anniversary_on.isoformat() == "2027-11-21"
     assert IncentiveGrant.objects.get(organization=org).position == 1
-    assert len(mail.outbox) == 1
-    assert designation.credential_id in mail.outbox[0].body
+    welcome = [m for m in mail.outbox if m.subject == "Your Support Services designation is active"]
+    assert len(welcome) == 1
+    assert designation.credential_id in welcome[0].body
     capability.refresh_from_db()
     assert capability.valid_until.isoformat() == "2028-11-20"
     transitions = list(enrollment.events.values_list("transition", flat=True))

@@ -20,9 +20,16 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from assessments import services as audit_services
+from assessments.models import Appeal, ChangeRequest
 from designation import change_requests
 from designation.credentials.issue import issue_credential
-from designation.models import Designation, EnrollmentEvent, Invitation, ProgramRules
+from designation.models import (
+    Designation,
+    EnrollmentEvent,
+    Invitation,
+    Notification,
+    ProgramRules,
+)
 from designation.team.tokens import token_for
 from metrics.models import ImportRecord
 from tests.assessments.factories import audit_for, pdf_upload
@@ -97,14 +104,8 @@ MATRIX = {
     "audit-evidence": ("POST", 401, 404, 403, 404, 404),
     "audit-submit": ("POST", 401, 404, 403, 404, 404),
     # --- badges, teams and accounts (a finished audit's auditor answers as any auditor)
-    "two-factor-setup": (
-        "GET",
-        LOGIN,
-        200,
-        200,
-        302,
-        302,
-    ),  # staff: already on, to the account page
+    # staff: already on, to the account page
+    "two-factor-setup": ("GET", LOGIN, 200, 200, 302, 302),
     "two-factor-disable": ("POST", LOGIN, 302, 302, 302, 302),
     "recovery-codes": ("POST", LOGIN, 302, 302, 200, 200),  # partners: no authenticator yet
     "account": ("GET", LOGIN, 200, 200, 200, 200),
@@ -162,6 +163,35 @@ MATRIX = {
     "audit-cases": ("GET", LOGIN, 404, 404, 404, 404),  # the world's audit is capability: no cases
     "audit-correct-form": ("POST", LOGIN, 404, 403, 404, 404),
     "api-partner-facts-import": ("POST", 401, 403, 403, 403, 403),
+    # --- the audit conversation and the notification centre
+    "audit-request-changes-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "audit-answer-change-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "audit-changes": ("GET", 401, 404, 200, 404, 404),
+    "audit-answer": ("POST", 401, 404, 403, 404, 404),
+    # the member's empty comment: refused
+    "audit-comment-form": ("POST", LOGIN, 404, 302, 404, 404),
+    "enrollment-comment-form": ("POST", LOGIN, 404, 302, 404, 404),
+    "audit-comments": ("GET", 401, 404, 200, 404, 404),
+    "enrollment-comments": ("GET", 401, 404, 200, 404, 404),
+    "audit-appeal-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "enrollment-appeal-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "appeal-page": ("GET", LOGIN, 404, 200, 404, 404),
+    "appeal-decide-form": ("POST", LOGIN, 404, 403, 404, 404),
+    "audit-appeal": ("POST", 401, 404, 403, 404, 404),
+    "enrollment-appeal": ("POST", 401, 404, 403, 404, 404),
+    "appeal-list": ("GET", 401, 200, 200, 200, 200),
+    "appeal-detail": ("GET", 401, 404, 200, 404, 404),
+    "appeal-decide": ("POST", 401, 404, 403, 404, 404),
+    "api-queue": ("GET", 401, 403, 403, 403, 403),  # the reviewers' eligibility queue
+    "notification-centre": ("GET", LOGIN, 200, 200, 200, 200),
+    "notification-open-form": ("POST", LOGIN, 404, 404, 404, 404),
+    "notification-read-all-form": ("POST", LOGIN, 302, 302, 302, 302),
+    "notification-preferences-page": ("GET", LOGIN, 200, 200, 200, 200),
+    "notification-list": ("GET", 401, 200, 200, 200, 200),
+    "notification-detail": ("GET", 401, 404, 404, 404, 404),
+    "notification-read": ("POST", 401, 404, 404, 404, 404),
+    "notification-read-all": ("POST", 401, 200, 200, 200, 200),
+    "notification-preferences": ("GET", 401, 200, 200, 200, 200),
 }
 ROLES = ("anonymous", "other_partner", "member", "unassigned_auditor", "finished_auditor")
 CANARY = "CANARY-reviewer-reason-7f3e"
@@ -246,6 +276,21 @@ def world(settings, tmp_path):
         evidence=pdf_upload(),
         by=admin,
     )
+    change = ChangeRequest.objects.create(
+        audit=audit, note="Missing", due_on=date(2026, 12, 5), requested_by=assigned
+    )
+    appeal = Appeal.objects.create(
+        enrollment=enrollment,
+        subject="ineligible",
+        decision_key="world",
+        decision_on=date(2026, 11, 1),
+        closes_on=date(2026, 12, 1),
+        statement="Please look again",
+        filed_by=admin,
+    )
+    notification = Notification.objects.create(
+        recipient=admin, kind="audit_claimed", key="world", title="Claimed"
+    )
     other = factories.MembershipFactory(role="admin").user
     invitation = Invitation.objects.create(
         organization=org,
@@ -275,6 +320,9 @@ def world(settings, tmp_path):
         "invitation_id": invitation.pk,
         "token": token_for(invitation),
         "uidb64": "MQ",
+        "notification_id": notification.pk,
+        "request_id": change.pk,
+        "appeal_id": appeal.pk,
     }
     return {
         "callers": callers,
@@ -290,7 +338,13 @@ def world(settings, tmp_path):
 
 def url_for(name: str, pattern: str, world) -> str:
     values = dict(world["values"])
-    if name == "api-token-detail":
+    if name == "api-queue":
+        values["name"] = "eligibility"
+    elif name.startswith("notification-") and "<pk>" in pattern:
+        values["pk"] = values["notification_id"]
+    elif name.startswith("appeal-") and "<pk>" in pattern:
+        values["pk"] = values["appeal_id"]
+    elif name == "api-token-detail":
         values["id"] = world["token"].token_key
     elif name.startswith("change-request-") and "<pk>" in pattern:
         is_fact = name == "change-request-new-for"

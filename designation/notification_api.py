@@ -1,0 +1,85 @@
+"""REST API of the notification centre: the caller's own notifications (another user's answer
+404), marking read, and the email choices per kind."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from designation import notifications
+from designation.models import Notification
+from portal.api import ERRORS, JourneyErrorsMixin
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    read = serializers.BooleanField(source="is_read", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "kind_label", "title", "body", "link", "created_at", "read"]
+        read_only_fields = fields
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked_read = serializers.IntegerField()
+
+
+class PreferencesSerializer(serializers.Serializer):
+    """`email`: each kind with true (emailed) or false (in-app only)."""
+
+    email = serializers.DictField(child=serializers.BooleanField())
+
+
+class NotificationViewSet(
+    JourneyErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The caller's notifications, newest first (`?unread=true` for the unread ones)."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        queryset = notifications.notifications_for(self.request.user)
+        if self.request.query_params.get("unread") == "true":
+            queryset = queryset.filter(read_at=None)
+        return queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")]
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: NotificationSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk=None) -> Response:
+        """Mark one notification read."""
+        notification = notifications.mark_read(user=request.user, notification_id=int(pk))
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses={200: MarkedReadSerializer})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        """Mark every unread notification read."""
+        return Response({"marked_read": notifications.mark_all_read(user=request.user)})
+
+    @extend_schema(methods=["GET"], request=None, responses={200: PreferencesSerializer})
+    @extend_schema(
+        methods=["PUT"],
+        request=PreferencesSerializer,
+        responses={200: PreferencesSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get", "put"])
+    def preferences(self, request: Request) -> Response:
+        """Email on or off per kind (in-app is always on); PUT the kinds to change."""
+        if request.method == "PUT":
+            form = PreferencesSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            notifications.set_email_preferences(
+                user=request.user, email=form.validated_data["email"]
+            )
+        return Response({"email": notifications.email_preferences(request.user)})
