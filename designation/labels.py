@@ -12,6 +12,7 @@ TRANSITIONS = {
     "submit": "Submitted for eligibility review",
     "approve_eligibility": "Eligibility approved",
     "reject_eligibility": "Eligibility rejected",
+    "reopen_eligibility": "Eligibility review reopened on appeal",
     "start_performance": "Performance assessment started",
     "retake": "Retake started",
     "withdraw": "Enrollment withdrawn",

@@ -44,7 +44,7 @@ def test_badge_page_offers_every_download_linkedin_and_an_embed_snippet(
     designation, org, partner_member, django_assert_max_num_queries
 ):
     client = signed_in(partner_member)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         html = client.get(reverse("badge", args=[org.pk])).content.decode()
     for name in ("badge-svg", "badge-png", "badge-credential-jwt", "badge-credential-json"):
         assert reverse(name, args=[org.pk]) in html

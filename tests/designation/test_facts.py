@@ -275,7 +275,7 @@ def test_fact_pages_have_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(17):
         assert client.get(reverse("organization-settings", args=[org.pk])).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert (
             client.get(reverse("change-request-page", args=[org.pk, change.pk])).status_code == 200
         )

@@ -236,7 +236,7 @@ def test_the_users_page_shows_members_and_to_admins_invitations_and_changes(
 ):
     factories.MembershipFactory.create_batch(3, organization=org, role="member")  # count is fixed
     client.force_login(partner_admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         page = client.get(reverse("team", args=[org.pk])).content.decode()
     assert partner_member.email in page and "Partner member" in page
     assert "lee@example.com" in page and "Waiting for an answer" in page
@@ -349,7 +349,7 @@ def test_the_account_page_and_the_invitations_api_have_fixed_query_counts(
     client, api_client, org, partner_admin, invited, django_assert_max_num_queries
 ):
     client.force_login(partner_admin)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("account")).status_code == 200
     api_client.force_authenticate(partner_admin)
     with django_assert_max_num_queries(5):

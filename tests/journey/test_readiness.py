@@ -15,7 +15,7 @@ from tests.designation.factories import TODAY, enrollment_at, rollups
 pytestmark = pytest.mark.django_db
 
 # Session, user, navigation, the organisation's facts and the readiness figures.
-READINESS_QUERIES = 20
+READINESS_QUERIES = 21  # with the bell's unread count
 
 
 def readiness_url(org, **query):
