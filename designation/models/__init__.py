@@ -2,7 +2,8 @@
 their tamper-evident event log, and the designation the journey grants."""
 
 from designation.models.credentials import CredentialKey, IssuedCredential, StatusList
-from designation.models.enrollment import Enrollment, EnrollmentEvent, EnrollmentQuerySet
+from designation.models.enrollment import Enrollment, EnrollmentQuerySet
+from designation.models.events import EnrollmentEvent
 from designation.models.facts import (
     FactChange,
     FactChangeRequest,
