@@ -8,37 +8,17 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
-import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-env = environ.Env()
-
-
-def _read(name: str, reader, **kwargs):
-    """Read one variable, naming it when its value is malformed."""
-    try:
-        return reader(name, **kwargs)
-    except ImproperlyConfigured:
-        raise
-    except Exception as exc:
-        raise ImproperlyConfigured(f"{name} is malformed: {exc}") from exc
-
-
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
-
-
-def _bool(name: str, default: bool) -> bool:
-    """A strict boolean: an unrecognised value is an error, not a silent False."""
-    raw = env.str(name, default=str(default)).strip().lower()
-    if raw not in _TRUE | _FALSE:
-        raise ImproperlyConfigured(f"{name} is malformed: use 1/0, true/false, yes/no or on/off.")
-    return raw in _TRUE
-
-
-DEBUG = _bool("DEBUG", False)
+from portal.environment import (  # noqa: E402  (one reader of the environment)
+    DEBUG,
+    _bool,
+    _read,
+    env,  # noqa: E402
+)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -170,9 +150,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.api.lockout_response"
 # Reverse proxies in front of gunicorn: the one setting behind every client address (lockouts,
 # throttles, logs), all read through portal.clientip.client_ip.
-PROXY_COUNT = _read("PROXY_COUNT", env.int, default=0 if DEBUG else 1)
-if PROXY_COUNT < 0:
-    raise ImproperlyConfigured("PROXY_COUNT is malformed: give the number of proxies, 0 or more.")
+from portal.environment import PROXY_COUNT  # noqa: E402, F401  (the API's throttles use it too)
+
 # django-ipware counts proxies differently (it expects each proxy's own address in the header):
 # axes asks portal.clientip instead, so that it agrees with the throttles.
 AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
@@ -338,59 +317,8 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- API ------------------------------------------------------------------------------------
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first so that an anonymous caller gets 401 with WWW-Authenticate.
-        "portal.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
-    "DEFAULT_PARSER_CLASSES": [
-        "portal.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
-    "DEFAULT_FILTER_BACKENDS": ["portal.filters.FilterBackend"],
-    # DRF's own client address (for any throttle that asks it) agrees with portal.clientip.
-    "NUM_PROXIES": PROXY_COUNT,
-    "DEFAULT_THROTTLE_RATES": {
-        "token": env.str("THROTTLE_TOKEN_RATE", default="10/minute"),
-        "imports": env.str("THROTTLE_IMPORT_RATE", default="30/hour"),
-        "password_reset": env.str("THROTTLE_PASSWORD_RESET_RATE", default="5/hour"),
-    },
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
-    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-}
-# API tokens: only a SHA-512 hash is stored (django-rest-knox); each expires.
-REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=_read("API_TOKEN_TTL_DAYS", env.int, default=30)),
-    "AUTH_HEADER_PREFIX": "Token",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Support Services designation portal API",
-    "DESCRIPTION": "Organisations, prerequisites, enrollments, ISSI audits and case rates.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "portal.api.document_error_responses",
-    ],
-    # Two models have a `kind`: name their enums apart.
-    "ENUM_NAME_OVERRIDES": {
-        "EnrollmentKindEnum": "designation.models.Enrollment.Kind",
-        "AuditKindEnum": "assessments.models.AuditRecord.Kind",
-        "CredentialStatusEnum": "designation.credentials.status.CREDENTIAL_STATUSES",
-        "DesignationStatusEnum": ["active", "expired"],
-    },
-}
+# --- API: REST framework, tokens, the OpenAPI schema (portal/settings_api.py) -----------------
+from portal.settings_api import *  # noqa: E402, F403
 
 # --- Security: secure defaults off DEBUG ------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

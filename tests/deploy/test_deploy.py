@@ -23,7 +23,11 @@ TEST_ONLY_VARIABLES = {"TEST_DATABASE_NAME"}
 
 def settings_variables() -> set[str]:
     """Every environment variable portal/settings.py reads."""
-    source = (ROOT / "portal" / "settings.py").read_text()
+    source = "".join(
+        path.read_text()
+        for path in (ROOT / "portal").glob("*.py")
+        if path.name.startswith(("settings", "environment"))
+    )
     return set(re.findall(r"""(?:env\.\w+|_read|_bool)\(\s*["']([A-Z_]+)["']""", source))
 
 
