@@ -35,14 +35,14 @@ class ConversationMixin:
         request=ChangeRequestInputSerializer,
         responses={201: ChangeRequestSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def changes(self, request: Request, pk=None) -> Response:
         """The changes requested on this audit; POST: the assigned auditor requests one (per
         component, or the whole audit with an empty component), due in 14 days unless given."""
         audit = audit_selectors.audit_for(request.user, int(pk))
         if request.method == "GET":
-            found = audit_selectors.change_requests_of(audit)
-            return Response(ChangeRequestSerializer(found, many=True).data)
+            page = self.paginate_queryset(audit_selectors.change_requests_of(audit))
+            return self.get_paginated_response(ChangeRequestSerializer(page, many=True).data)
         audit_services.authorise(
             audit_id=audit.pk, by=request.user, permission="assessments.submit_audit"
         )
@@ -84,12 +84,14 @@ class ConversationMixin:
         return Response(ChangeRequestSerializer(change).data)
 
 
-def _thread_answer(request: Request, *, enrollment_id: int, audit_id: int | None) -> Response:
+def _thread_answer(view, request: Request, *, enrollment_id: int, audit_id: int | None) -> Response:
+    """GET: one page of the thread, oldest first; POST: add a comment to it."""
     if request.method == "GET":
         found = conversation.thread_for(
             request.user, enrollment_id=enrollment_id, audit_id=audit_id
         )
-        return Response(CommentSerializer(found, many=True).data)
+        page = view.paginate_queryset(found)
+        return view.get_paginated_response(CommentSerializer(page, many=True).data)
     form = CommentInputSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     comment = conversation.comment_add(
@@ -111,17 +113,17 @@ THREAD_SCHEMA = (
 class AuditThreadMixin:
     @THREAD_SCHEMA[0]
     @THREAD_SCHEMA[1]
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def comments(self, request: Request, pk=None) -> Response:
         """The audit's comment thread (internal notes only for staff); POST adds one."""
         audit = audit_selectors.audit_for(request.user, int(pk))
-        return _thread_answer(request, enrollment_id=audit.enrollment_id, audit_id=audit.pk)
+        return _thread_answer(self, request, enrollment_id=audit.enrollment_id, audit_id=audit.pk)
 
 
 class EnrollmentThreadMixin:
     @THREAD_SCHEMA[0]
     @THREAD_SCHEMA[1]
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def comments(self, request: Request, pk=None) -> Response:
         """The enrollment's comment thread (internal notes only for staff); POST adds one."""
-        return _thread_answer(request, enrollment_id=int(pk), audit_id=None)
+        return _thread_answer(self, request, enrollment_id=int(pk), audit_id=None)

@@ -38,7 +38,7 @@ def test_internal_notes_never_reach_a_partner(
         assert "Is it enough?" in html and "check the export dates" not in html
         assert "Internal note" not in html  # not even the checkbox
         api_client.force_authenticate(partner)
-        listed = api_client.get(f"/api/v1/audits/{audit.pk}/comments/").json()
+        listed = api_client.get(f"/api/v1/audits/{audit.pk}/comments/").json()["results"]
         assert [c["body"] for c in listed] == ["Is it enough?"]
         assert not Notification.objects.filter(recipient=partner, body__contains="export dates")
     client.force_login(audit.auditor)

@@ -178,7 +178,7 @@ def test_the_api_requests_lists_and_answers_changes(api_client, audit, partner_a
     assert body["subject"] == "The whole audit"
     assert body["due_on"] == (timezone.localdate() + timedelta(days=14)).isoformat()
     api_client.force_authenticate(partner_admin)
-    assert [c["note"] for c in api_client.get(url).json()] == ["Sign the attestation"]
+    assert [c["note"] for c in api_client.get(url).json()["results"]] == ["Sign the attestation"]
     refused = api_client.post(url, {"note": "x"}, format="json")
     assert refused.status_code == 403
     answered = api_client.post(
