@@ -3,11 +3,14 @@
 from django.contrib import admin
 
 from assessments.models import AuditRecord, FeeSchedule
+from portal import bounds
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(admin.ModelAdmin):
+class FeeScheduleAdmin(bounds.BoundedAdminMixin, admin.ModelAdmin):
     """Saving a change stores a new dated fee; audit records keep the fee they were created with."""
+
+    ranges = {"amount": bounds.FEE_AMOUNT}
 
     list_display = ["kind", "effective_from", "amount", "currency", "note", "created_at"]
     list_filter = ["kind"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from assessments import rules as audit_rules
+from portal import bounds
 
 
 class ChangeRequestQuerySet(models.QuerySet):
@@ -159,6 +160,7 @@ class Appeal(models.Model):
 
     class Meta:
         ordering = ["filed_at", "id"]
+        constraints = [bounds.in_order("decision_on", "closes_on", "appeal_closes_after_decision")]
 
     def __str__(self) -> str:
         return f"Appeal of the {self.get_subject_display().lower()} ({self.get_status_display()})"

@@ -50,6 +50,11 @@ class EvidenceFile(models.Model):
         ordering = ["component", "uploaded_at", "id"]
         default_manager_name = "objects"
         base_manager_name = "with_removed"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revision__gte=1), name="evidence_revision_from_1"
+            )
+        ]
         triggers = [
             pgtrigger.Protect(
                 name="evidence_append_only", operation=pgtrigger.Update | pgtrigger.Delete

@@ -13,6 +13,7 @@ from assessments import rules as audit_rules
 from designation.models import DatedVersionQuerySet, Enrollment, Organization
 from designation.models.enrollment import ASSESSMENT_STATES
 from designation.models.organizations import Scope
+from portal import bounds
 
 
 class Kind(models.TextChoices):
@@ -49,7 +50,8 @@ class FeeSchedule(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "effective_from"], name="one_fee_per_kind_and_day"
-            )
+            ),
+            bounds.FEE_AMOUNT.constraint("amount", "fee_amount_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -112,6 +114,18 @@ class AuditRecordQuerySet(models.QuerySet):
     def current(self) -> "AuditRecordQuerySet":
         """Records not superseded by a correction."""
         return self.filter(superseded_by__isnull=True)
+
+
+# The audit record's numbers and their ranges: what ISSI types (the forms and API check the same
+# ranges first) and what the portal computes (never below zero, within the column).
+AUDIT_RANGES = {
+    "validated_case_volume": bounds.CASE_VOLUME,
+    "capability_total": bounds.CAPABILITY_SCORE,
+    "frozen_billed_revenue_usd": bounds.MONEY_FIGURE,
+    "frozen_case_rate": bounds.RATE_FIGURE,
+    "proposed_case_rate": bounds.RATE_FIGURE,
+    "final_case_rate": bounds.RATE_FIGURE,
+}
 
 
 class AuditRecord(models.Model):
@@ -196,10 +210,15 @@ class AuditRecord(models.Model):
                 condition=Q(supersedes__isnull=True),
                 name="one_record_per_attempt",
             ),
-            models.CheckConstraint(
-                condition=Q(csat_score__isnull=True)
-                | Q(csat_score__gte=Decimal("1.0"), csat_score__lte=Decimal("5.0")),
-                name="csat_score_from_1_to_5",
+            bounds.CSAT_SCORE.constraint("csat_score", "csat_score_from_1_to_5", nullable=True),
+            *(
+                allowed.constraint(name, f"audit_{name}_in_range", nullable=True)
+                for name, allowed in AUDIT_RANGES.items()
+            ),
+            bounds.FEE_AMOUNT.constraint("fee_amount", "audit_fee_amount_in_range"),
+            models.CheckConstraint(condition=Q(attempt__gte=1), name="audit_attempt_from_1"),
+            bounds.in_order(
+                "frozen_window_start", "frozen_window_end", "audit_frozen_window_order"
             ),
         ]
         triggers = [

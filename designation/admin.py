@@ -18,6 +18,8 @@ from designation.models import (
     SolutionsPartnerDesignation,
     SupportContract,
 )
+from designation.models.organizations import PROGRAM_RULES_RANGES
+from portal import bounds
 
 
 class LocationInline(admin.TabularInline):
@@ -96,8 +98,10 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramRules)
-class ProgramRulesAdmin(admin.ModelAdmin):
+class ProgramRulesAdmin(bounds.BoundedAdminMixin, admin.ModelAdmin):
     """Saving a change stores a new dated version; earlier versions stay as they were."""
+
+    ranges = PROGRAM_RULES_RANGES
 
     list_display = [
         "effective_from",

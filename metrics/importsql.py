@@ -19,10 +19,11 @@ unchanged through ::date::text.
 from dataclasses import dataclass
 
 from metrics import rules
+from portal.bounds import REVENUE_AMOUNT
 
 STAGE = "metrics_import_stage"
 _MONTH = r"'^\d{4}-\d\d$'"
-_AMOUNT = r"'^\d+(\.\d{1,2})?$'"  # numeric(14, 2) overflows above 999999999999.99
+_AMOUNT = r"'^\d+(\.\d{1,2})?$'"  # beyond bounds.REVENUE_AMOUNT the table's check refuses it
 
 
 def _quoted(value: str) -> str:
@@ -306,6 +307,7 @@ CASES = ImportKind(
     """,
 )
 
+_AMOUNT_WORDS = f"give {REVENUE_AMOUNT.words()}, e.g. 1234.56."
 _REVENUE_VALUES = """
     NULLIF(btrim(billing_month), '') AS billing_month,
     upper(NULLIF(btrim(source), '')) AS source,
@@ -334,13 +336,11 @@ REVENUE = ImportKind(
         ),
         (
             "amount_usd",
-            "CASE WHEN amount_usd IS NULL THEN 'The amount is required.' "
+            f"CASE WHEN amount_usd IS NULL THEN 'The amount is required: {_AMOUNT_WORDS}' "
             "WHEN amount_usd !~ '^-?[0-9]+(\\.[0-9]{1,2})?$' THEN "
-            f"{_quoted('amount_usd')} || ' is not an amount in USD with at most two decimal "
-            "places, e.g. 1234.56.' "
-            "WHEN amount_usd LIKE '-%%' THEN 'The amount must be 0 or more.' "
-            "WHEN amount_usd::numeric >= 1000000000000 "
-            "THEN 'The amount is too large (at most 999999999999.99).' END",
+            f"{_quoted('amount_usd')} || ' is not an amount: {_AMOUNT_WORDS}' "
+            f"WHEN amount_usd LIKE '-%%' OR amount_usd::numeric > {REVENUE_AMOUNT.high} THEN "
+            f"{_quoted('amount_usd')} || ' is out of range: {_AMOUNT_WORDS}' END",
         ),
     ),
     key=("billing_month", "source"),

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from designation.models import Organization
 from metrics import rules
+from portal import bounds
 
 
 class Case(models.Model):
@@ -81,7 +82,7 @@ class RevenueLine(models.Model):
             models.UniqueConstraint(
                 fields=["organization", "billing_month", "source"], name="revenue_per_org_month"
             ),
-            models.CheckConstraint(condition=Q(amount_usd__gte=0), name="revenue_not_negative"),
+            bounds.REVENUE_AMOUNT.constraint("amount_usd", "revenue_amount_in_range"),
             models.CheckConstraint(
                 condition=Q(billing_month__day=1), name="revenue_month_first_day"
             ),
@@ -105,7 +106,11 @@ class MonthlyRollup(models.Model):
     class Meta:
         ordering = ["organization", "-month"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "month"], name="rollup_per_org_month")
+            models.UniqueConstraint(fields=["organization", "month"], name="rollup_per_org_month"),
+            models.CheckConstraint(
+                condition=Q(csp_revenue_usd__gte=0, acr_revenue_usd__gte=0),
+                name="rollup_revenue_not_negative",
+            ),
         ]
         # The nightly job sums twelve months for every organisation: an index-only scan of the
         # window's months (measured at 500k organisations: 6M rows read without the table).
@@ -147,7 +152,17 @@ class CaseRateSnapshot(models.Model):
     class Meta:
         ordering = ["-as_of", "organization"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "as_of"], name="snapshot_per_org_day")
+            models.UniqueConstraint(fields=["organization", "as_of"], name="snapshot_per_org_day"),
+            bounds.in_order("window_start", "window_end", "snapshot_window_order"),
+            models.CheckConstraint(
+                condition=Q(billed_revenue_usd__gte=0), name="snapshot_revenue_not_negative"
+            ),
+            bounds.RATE_FIGURE.constraint(
+                "case_rate", "snapshot_case_rate_in_range", nullable=True
+            ),
+            bounds.CASE_RATE_TARGET.constraint(
+                "case_rate_target", "snapshot_target_in_range", nullable=True
+            ),
         ]
         indexes = [models.Index(fields=["as_of"])]
 
@@ -203,6 +218,7 @@ class ImportRecord(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organization", "-created_at"])]
+        constraints = [bounds.PERCENTAGE.constraint("progress", "import_progress_0_to_100")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} into {self.organization_id} at {self.created_at}"
@@ -245,7 +261,11 @@ class CohortBenchmark(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["as_of", "kind", "key"], name="one_benchmark_per_cohort"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(p25__gte=0, median__gte=F("p25"), p75__gte=F("median")),
+                name="benchmark_quartiles_in_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.db.models import CheckConstraint, F, Q
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 
@@ -24,7 +26,9 @@ class Range:
         if self.places == 0:
             return f"a whole {self.what} from {self.low:,} to {self.high:,}"
         places = "one decimal place" if self.places == 1 else f"{self.places} decimal places"
-        return f"a {self.what} from {self.low:,} to {self.high:,} with at most {places}"
+        places = places.replace("2 ", "two ")
+        article = "an" if self.what[0] in "aeiou" else "a"
+        return f"{article} {self.what} from {self.low:,} to {self.high:,} with at most {places}"
 
     @property
     def digits(self) -> int:
@@ -67,6 +71,47 @@ class Range:
             **common, max_digits=self.digits, decimal_places=self.places, **kwargs
         )
 
+    def condition(self, field: str, *, nullable: bool = False) -> Q:
+        """The database's version of the range for one column (NULL allowed when nullable)."""
+        limits = self._limits()
+        inside = Q(**{f"{field}__gte": limits["min_value"], f"{field}__lte": limits["max_value"]})
+        return Q(**{f"{field}__isnull": True}) | inside if nullable else inside
+
+    def constraint(self, field: str, name: str, *, nullable: bool = False) -> CheckConstraint:
+        """A CheckConstraint keeping `field` inside the range, named `name`."""
+        return CheckConstraint(condition=self.condition(field, nullable=nullable), name=name)
+
+
+def in_order(earlier: str, later: str, name: str, *, strictly: bool = False) -> CheckConstraint:
+    """A CheckConstraint that `earlier` is not after `later` (either may be NULL)."""
+    lookup = "lt" if strictly else "lte"
+    return CheckConstraint(
+        condition=Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__isnull": True})
+        | Q(**{f"{earlier}__{lookup}": F(later)}),
+        name=name,
+    )
+
+
+class BoundedAdminMixin:
+    """For a ModelAdmin: the model's bounded numbers are typed in fields that say their range.
+
+    `ranges` maps a model field's name to its Range; the rest stay as admin makes them.
+    """
+
+    ranges: dict[str, Range] = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        allowed = self.ranges.get(db_field.name)
+        if allowed is None:
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        default = db_field.get_default() if db_field.has_default() else None
+        return allowed.form_field(
+            label=capfirst(db_field.verbose_name),
+            required=not db_field.blank,
+            initial=default,
+        )
+
 
 def _range(low: str, high: str, places: int = 0, what: str = "number") -> Range:
     return Range(Decimal(low), Decimal(high), places, what)
@@ -78,3 +123,16 @@ CSAT_SCORE = _range("1.0", "5.0", places=1, what="score")
 CAPABILITY_SCORE = _range("0", "100", what="score")
 CASE_RATE = _range("0", "1000000", places=2, what="case rate (cases per USD 1M)")
 CAPABILITY_POINTS = _range("0", "100", what="number of points")
+PERCENTAGE = _range("0", "100", what="percentage")
+FEE_AMOUNT = _range("0", "1000000", places=2, what="fee")
+REVENUE_AMOUNT = _range("0", "999999999999.99", places=2, what="amount in USD")
+CASE_RATE_TARGET = _range("0.01", "10000", places=2, what="case rate (cases per USD 1M)")
+WINDOW_DAYS = _range("1", "365", what="number of days")
+GRACE_DAYS = _range("0", "365", what="number of days")
+VALIDITY_YEARS = _range("1", "10", what="number of years")
+INCENTIVE_QUOTA = _range("0", "100000", what="number of organisations")
+COHORT_MINIMUM = _range("2", "1000", what="number of organisations")
+
+# Figures the portal computes (never typed): the column's capacity, and never below zero.
+RATE_FIGURE = _range("0", "999999999999.99", places=2, what="case rate (cases per USD 1M)")
+MONEY_FIGURE = _range("0", "99999999999999.99", places=2, what="amount in USD")

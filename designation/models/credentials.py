@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 
 from designation.models.grants import Designation
+from portal import bounds
 
 # The Bitstring Status List recommends at least 131,072 entries so that one credential's index
 # says nothing about when it was issued or to whom (herd privacy).
@@ -60,9 +61,10 @@ class IssuedCredential(models.Model):
     class Meta:
         ordering = ["-valid_from", "-id"]
         constraints = [
+            bounds.in_order("valid_from", "valid_until", "credential_valid_from_by_until"),
             models.UniqueConstraint(
                 fields=["status_list", "status_index"], name="one_credential_per_status_bit"
-            )
+            ),
         ]
         indexes = [models.Index(fields=["status_list", "revoked_at"])]
 

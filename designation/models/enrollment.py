@@ -16,6 +16,7 @@ from designation.models.conditions import (
     prerequisites_met,
 )
 from designation.models.organizations import Organization, Scope
+from portal import bounds
 
 
 class State(models.TextChoices):
@@ -158,6 +159,11 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            bounds.in_order(
+                "performance_started_on",
+                "performance_window_ends_on",
+                "performance_window_starts_by_its_end",
+            ),
             models.UniqueConstraint(
                 fields=["organization"],
                 condition=Q(state__in=OPEN_STATES),

@@ -10,6 +10,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from designation.models.enrollment import Enrollment
 from designation.models.organizations import Organization, ProgramRules
 from designation.rules import add_years
+from portal import bounds
 
 
 def new_credential_id() -> str:
@@ -51,6 +52,9 @@ class Designation(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["attained_on", "id"]
+        constraints = [
+            bounds.in_order("attained_on", "anniversary_on", "designation_attained_by_anniversary")
+        ]
         triggers = [
             pgtrigger.FSM(
                 name="designation_state_edges",
@@ -110,6 +114,10 @@ class IncentiveGrant(models.Model):
 
     class Meta:
         ordering = ["position"]
+        constraints = [
+            bounds.PERCENTAGE.constraint("discount_percent", "incentive_discount_0_to_100"),
+            models.CheckConstraint(condition=models.Q(position__gte=1), name="incentive_from_1"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.discount_percent}% off the next PSfP renewal for {self.organization}"

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from designation import rules as prerequisite_rules
 from designation.models.facts import FactSource, RecordedFact
+from portal import bounds
 from portal.roles import AUDITORS, PROGRAM_ADMINS, REVIEWERS, STAFF_GROUPS  # noqa: F401
 
 
@@ -193,7 +194,13 @@ class SolutionsPartnerDesignation(RecordedFact):
             models.CheckConstraint(
                 condition=Q(anniversary_on__gt=models.F("attained_on")),
                 name="anniversary_after_attainment",
-            )
+            ),
+            *(
+                bounds.CAPABILITY_POINTS.constraint(
+                    name, f"solutions_partner_{name}_0_to_100", nullable=True
+                )
+                for name in ("performance_points", "skilling_points", "customer_success_points")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +295,26 @@ class ProgramRulesQuerySet(DatedVersionQuerySet):
         return found
 
 
+# Every number of the program rules, and its allowed range (forms, admin and the database).
+PROGRAM_RULES_RANGES = {
+    "case_rate_target": bounds.CASE_RATE_TARGET,
+    "csat_minimum": bounds.CSAT_SCORE,
+    "capability_minimum_total": bounds.CAPABILITY_SCORE,
+    "capability_minimum_dimension": bounds.CAPABILITY_SCORE,
+    "performance_window_days": bounds.WINDOW_DAYS,
+    "designation_validity_years": bounds.VALIDITY_YEARS,
+    "capability_validity_years": bounds.VALIDITY_YEARS,
+    "csat_validity_years": bounds.VALIDITY_YEARS,
+    "renewal_opens_days_before": bounds.GRACE_DAYS,
+    "renewal_closes_days_after": bounds.GRACE_DAYS,
+    "incentive_discount_percent": bounds.PERCENTAGE,
+    "incentive_quota": bounds.INCENTIVE_QUOTA,
+    "benchmark_cohort_minimum": bounds.COHORT_MINIMUM,
+    "changes_due_days": bounds.WINDOW_DAYS,
+    "appeal_window_days": bounds.WINDOW_DAYS,
+}
+
+
 class ProgramRules(models.Model):
     """One dated version of the program's rules; a change is a new version, never an edit."""
 
@@ -351,6 +378,10 @@ class ProgramRules(models.Model):
         verbose_name = "program rules version"
         verbose_name_plural = "program rules versions"
         ordering = ["-effective_from", "-id"]
+        constraints = [
+            allowed.constraint(name, f"program_rules_{name}_in_range")
+            for name, allowed in PROGRAM_RULES_RANGES.items()
+        ]
 
     def __str__(self) -> str:
         return f"Program rules from {self.effective_from:%Y-%m-%d} (v{self.pk})"

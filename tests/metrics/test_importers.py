@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
 from metrics.models import Case, ImportRecord, MonthlyRollup, RevenueLine
+from portal import bounds
 from tests.designation import factories
 from tests.metrics.conftest import CASES_HEADER, REVENUE_HEADER, csv_bytes
 
@@ -157,6 +158,9 @@ def test_a_leap_day_is_a_date_and_may_be_today(do_import, org):
     assert do_import("cases", data, today=date(2028, 2, 29)).ok
 
 
+AMOUNT_RANGE = bounds.REVENUE_AMOUNT.words()
+
+
 @pytest.mark.parametrize(
     ("row", "column", "message"),
     [
@@ -167,13 +171,16 @@ def test_a_leap_day_is_a_date_and_may_be_today(do_import, org):
         ("2026-12,CSP,10", "billing_month", "“2026-12” is in the future."),
         ("2026-01,,10", "source", "The source is required"),
         ("2026-01,EA,10", "source", "“EA” is not a source: use CSP or ACR."),
-        ("2026-01,CSP,", "amount_usd", "The amount is required."),
-        ("2026-01,CSP,-0.01", "amount_usd", "The amount must be 0 or more."),
-        ("2026-01,CSP,1.234", "amount_usd", "at most two decimal places"),
-        ('2026-01,CSP,"1,000"', "amount_usd", "at most two decimal places"),
-        ("2026-01,CSP,USD 5", "amount_usd", "at most two decimal places"),
-        ("2026-01,CSP,1000000000000", "amount_usd", "too large"),
-        ("2026-01,CSP,0001000000000000.5", "amount_usd", "too large"),
+        ("2026-01,CSP,", "amount_usd", "The amount is required: give " + AMOUNT_RANGE),
+        ("2026-01,CSP,-0.01", "amount_usd", "“-0.01” is out of range: give " + AMOUNT_RANGE),
+        ("2026-01,CSP,-0", "amount_usd", "“-0” is out of range: give " + AMOUNT_RANGE),
+        ("2026-01,CSP,1.234", "amount_usd", "“1.234” is not an amount: give " + AMOUNT_RANGE),
+        ('2026-01,CSP,"1,000"', "amount_usd", "is not an amount: give " + AMOUNT_RANGE),
+        ("2026-01,CSP,USD 5", "amount_usd", "is not an amount: give " + AMOUNT_RANGE),
+        ("2026-01,CSP,1e5", "amount_usd", "is not an amount: give " + AMOUNT_RANGE),
+        ("2026-01,CSP,1000000000000", "amount_usd", "is out of range: give " + AMOUNT_RANGE),
+        ("2026-01,CSP,0001000000000000.5", "amount_usd", "out of range: give " + AMOUNT_RANGE),
+        ("2026-01,CSP,99999999999999999999", "amount_usd", "out of range: give " + AMOUNT_RANGE),
     ],
 )
 def test_each_bad_revenue_cell_is_named_and_nothing_changes(do_import, org, row, column, message):

@@ -45,7 +45,10 @@ def test_browser_import_errors_are_shown_as_a_table(admin_client, org):
         '<td class="num">3</td><td>source</td><td>“XYZ” is not a source: use CSP or ACR.</td>'
         in page
     )
-    assert "The amount must be 0 or more." in page
+    assert (
+        "“-4” is out of range: give an amount in USD from 0 to 999,999,999,999.99 "
+        "with at most two decimal places" in page
+    )
     assert "nothing was changed" in page
     assert not MonthlyRollup.objects.exists()
 
