@@ -10,6 +10,8 @@ them: the header is row 1.
 # ruff: noqa: S608 -- every statement is built from the constants below; values are parameters.
 from dataclasses import dataclass
 
+from portal.bounds import CAPABILITY_POINTS
+
 from designation.rules import CspKind, SolutionArea, SupportPlan
 
 STAGE = "designation_feed_stage"
@@ -61,8 +63,9 @@ class Column:
             "bool": (f"lower({v}) NOT IN {_one_of(BOOL_WORDS)}", "Write true or false."),
             "date": (f"NOT {_is_date(v)}", "A day written YYYY-MM-DD, between 2000 and 2099."),
             "points": (
-                f"CASE WHEN {v} ~ '^[0-9]{{1,3}}$' THEN {v}::int > 100 ELSE true END",
-                "A whole number of points from 0 to 100.",
+                f"CASE WHEN {v} ~ '^[0-9]{{1,9}}$' THEN {v}::int NOT BETWEEN "
+                f"{CAPABILITY_POINTS.low} AND {CAPABILITY_POINTS.high} ELSE true END",
+                f"Give {CAPABILITY_POINTS.words()}.",
             ),
             "choice": (
                 f"{v} NOT IN {_one_of(self.choices)}",
