@@ -6,10 +6,12 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 
 from designation.rules import SolutionArea
+from portal import bounds
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,10 @@ def parse(params) -> tuple[Filters, list[str]]:
     days = params.get("older_than_days", "").strip()
     older = None
     if days:
-        if days.isdigit() and int(days) <= 3650:
-            older = int(days)
-        else:
-            errors.append("older_than_days: give a whole number of days (0 to 3650).")
+        try:
+            older = bounds.QUEUE_AGE_DAYS.clean(days)
+        except ValidationError:
+            errors.append(f"older_than_days: give {bounds.QUEUE_AGE_DAYS.words()}.")
     area = params.get("solution_area", "").strip()
     if area and area not in dict(SOLUTION_AREAS):
         errors.append(f"solution_area: one of {', '.join(dict(SOLUTION_AREAS))}.")

@@ -24,6 +24,7 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    invalid_page_message = "There is no such page: give a whole page number from 1 to the last."
 
     def get_page_size(self, request) -> int:
         """The caller's page size, capped; one that is not a whole number from 1 is a 400 (DRF

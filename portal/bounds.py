@@ -53,23 +53,33 @@ class Range:
         return dict.fromkeys(keys, sentence)
 
     def form_field(self, **kwargs) -> forms.Field:
-        """A form field refusing anything outside the range, in words."""
+        """A form field refusing anything outside the range, in words (`.allowed` names it)."""
         common = {**self._limits(), "error_messages": self.messages()}
         kwargs.setdefault("help_text", f"{self.words()[0].upper()}{self.words()[1:]}.")
         if self.places == 0:
-            return forms.IntegerField(**common, **kwargs)
-        return forms.DecimalField(
-            **common, max_digits=self.digits, decimal_places=self.places, **kwargs
-        )
+            field = forms.IntegerField(**common, **kwargs)
+        else:
+            field = forms.DecimalField(
+                **common, max_digits=self.digits, decimal_places=self.places, **kwargs
+            )
+        field.allowed = self
+        return field
 
     def serializer_field(self, **kwargs) -> serializers.Field:
         """The same for the API."""
         common = {**self._limits(), "error_messages": self.messages()}
         if self.places == 0:
-            return serializers.IntegerField(**common, **kwargs)
-        return serializers.DecimalField(
-            **common, max_digits=self.digits, decimal_places=self.places, **kwargs
-        )
+            field = serializers.IntegerField(**common, **kwargs)
+        else:
+            field = serializers.DecimalField(
+                **common, max_digits=self.digits, decimal_places=self.places, **kwargs
+            )
+        field.allowed = self
+        return field
+
+    def clean(self, raw: str):
+        """`raw` (a query parameter, say) as a number in the range; ValidationError otherwise."""
+        return self.form_field().clean(raw)
 
     def condition(self, field: str, *, nullable: bool = False) -> Q:
         """The database's version of the range for one column (NULL allowed when nullable)."""
@@ -130,6 +140,7 @@ CASE_RATE_TARGET = _range("0.01", "10000", places=2, what="case rate (cases per 
 WINDOW_DAYS = _range("1", "365", what="number of days")
 GRACE_DAYS = _range("0", "365", what="number of days")
 VALIDITY_YEARS = _range("1", "10", what="number of years")
+QUEUE_AGE_DAYS = _range("0", "3650", what="number of days")
 INCENTIVE_QUOTA = _range("0", "100000", what="number of organisations")
 COHORT_MINIMUM = _range("2", "1000", what="number of organisations")
 

@@ -1,38 +1,116 @@
-"""Every number of the audit forms and audit API operations, driven with huge, negative,
-fractional and non-numeric values: a 400 or form error giving the allowed range in words, never
-a 500 and never Django's digit-count wording."""
+"""Every number a person can type in a form of the portal (its own forms and the admin pages it
+lets program admins edit), found by walking the project's modules and the admin site, driven
+with huge, negative, fractional and non-numeric values: a form error giving the allowed range in
+words, never an exception and never Django's digit-count wording.
+
+A numeric field is bounded when it comes from portal/bounds.py (its `.allowed` names its Range);
+a new numeric field that is neither bounded nor listed in NOT_TYPED with a reason fails here.
+The API's operations are walked the same way in test_bounds_api.py.
+"""
+
+import importlib
+import pkgutil
+from decimal import Decimal, InvalidOperation
 
 import pytest
-from django.urls import reverse
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.test import RequestFactory
+from django.urls import get_resolver
 
-from assessments.forms import (
-    CapabilitySubmitForm,
-    CsatSubmitForm,
-    DetermineForm,
-    PerformanceSubmitForm,
-)
-from designation.forms import SolutionsPartnerForm
 from portal import bounds
-from tests.assessments.factories import audit_for
-from tests.designation.factories import enrollment_at
 
-pytestmark = pytest.mark.django_db
-
+APPS = ("portal", "designation", "assessments", "metrics", "journey")
 HOSTILE = ["99999999999999999999", "-1", "4.55", "0.001", "abc", "1e400", "NaN", "", " 12 x"]
 DIGIT_WORDING = "Ensure that there are no more than"
+NUMERIC = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 
-FORM_FIELDS = [
-    (SolutionsPartnerForm, "performance_points", bounds.CAPABILITY_POINTS, {"area": "security"}),
-    (PerformanceSubmitForm, "validated_case_volume", bounds.CASE_VOLUME, {}),
-    (CsatSubmitForm, "score", bounds.CSAT_SCORE, {"methodology_ok": "yes"}),
-    (CapabilitySubmitForm, "support_function", bounds.CAPABILITY_SCORE, {}),
-    (DetermineForm, "final_case_rate", bounds.CASE_RATE, {}),
-]
+# What a form needs to be built (its keyword arguments); a form missing here fails the walk.
+CONTEXT = {
+    "portal.profile.ConfirmPasswordForm": {"user": User(username="someone")},
+    "assessments.forms.EvidenceForm": {"kind": "capability"},
+    "assessments.forms.ChangeRequestForm": {"kind": "capability"},
+    "assessments.forms.ChangeAnswerForm": {"kind": "capability"},
+    "assessments.forms.CommentForm": {"staff": True},
+    "designation.views.directory.DirectoryFilterForm": {"countries": ["US"]},
+}
+# Numeric fields of admin pages no one can type into: the admin refuses adding and changing.
+NOT_TYPED = {
+    "admin designation.IncentiveGrant": "granted by the journey; the admin page is read-only",
+    "admin assessments.AuditRecord": "recorded by the audit services; the admin is read-only",
+}
+
+
+def _label(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _project_forms() -> list[type]:
+    for app in APPS:
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if ".migrations" not in module.name and ".management" not in module.name:
+                importlib.import_module(module.name)
+    found, todo = [], list(forms.BaseForm.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.split(".")[0] in APPS and cls not in found:
+            found.append(cls)
+    return sorted(found, key=_label)
+
+
+def _superuser_request():
+    request = RequestFactory().get("/admin/")
+    request.user = User(username="root", is_staff=True, is_superuser=True, is_active=True)
+    return request
+
+
+def _admin_forms() -> list[tuple[str, type]]:
+    """The add form of each admin page a superuser may add or change with, and its inlines'."""
+    get_resolver().url_patterns  # noqa: B018 (loading the URLs registers every admin)
+    request, found = _superuser_request(), []
+    for model, model_admin in admin.site._registry.items():
+        label = f"admin {model._meta.label}"
+        if model_admin.has_add_permission(request) or model_admin.has_change_permission(request):
+            found.append((label, model_admin.get_form(request, change=False)))
+        elif label in NOT_TYPED:
+            continue
+        else:
+            found.append((label, model_admin.get_form(request, change=False)))
+        for inline in model_admin.get_inline_instances(request):
+            if inline.has_add_permission(request, None) or inline.has_change_permission(request):
+                found.append(
+                    (f"{label} inline {inline.model._meta.label}", inline.get_formset(request).form)
+                )
+    return found
+
+
+def _numeric_fields() -> list[tuple[str, type, dict, str]]:
+    fields = []
+    for cls in _project_forms():
+        kwargs = CONTEXT.get(_label(cls), {})
+        try:
+            form = cls(**kwargs)
+        except TypeError as exc:  # a new form with required arguments: give them in CONTEXT
+            fields.append((_label(cls), cls, {"missing context": str(exc)}, ""))
+            continue
+        fields += [
+            (_label(cls), cls, kwargs, n) for n, f in form.fields.items() if isinstance(f, NUMERIC)
+        ]
+    for label, cls in _admin_forms():
+        fields += [
+            (label, cls, {}, n) for n, f in cls.base_fields.items() if isinstance(f, NUMERIC)
+        ]
+    return fields
+
+
+FIELDS = _numeric_fields()
+pytestmark = pytest.mark.django_db
 
 
 def _acceptable(value: str, allowed: bounds.Range) -> bool:
-    from decimal import Decimal, InvalidOperation
-
     try:
         number = Decimal(value.strip())
     except InvalidOperation:
@@ -42,82 +120,40 @@ def _acceptable(value: str, allowed: bounds.Range) -> bool:
     return number == number.quantize(Decimal(1).scaleb(-allowed.places))
 
 
-@pytest.mark.parametrize(("form_class", "name", "allowed", "other"), FORM_FIELDS)
-@pytest.mark.parametrize("value", HOSTILE)
-def test_form_numbers_refuse_out_of_range_values_in_words(form_class, name, allowed, other, value):
-    form = form_class({**other, name: value})
-    assert not form.is_valid() or name not in form.errors
-    if _acceptable(value, allowed) or (value == "" and not form.fields[name].required):
-        assert name not in form.errors
-        return
-    errors = " ".join(form.errors.get(name, []))
-    assert errors, (name, value)
-    assert DIGIT_WORDING not in errors
-    if value != "":
-        assert allowed.words() in errors, errors
+def test_the_walk_finds_the_forms_people_type_numbers_into():
+    found = {(label, name) for label, _, _, name in FIELDS}
+    assert ("assessments.forms.PerformanceSubmitForm", "validated_case_volume") in found
+    assert ("designation.forms.SolutionsPartnerForm", "skilling_points") in found
+    assert ("admin designation.ProgramRules", "csat_minimum") in found
+    assert ("admin assessments.FeeSchedule", "amount") in found
+    assert not any(label in NOT_TYPED for label in {label for label, *_ in FIELDS})
+
+
+@pytest.mark.parametrize(
+    ("label", "form_class", "kwargs", "name"),
+    [pytest.param(*field, id=f"{field[0]}.{field[3]}") for field in FIELDS],
+)
+def test_every_typed_number_refuses_out_of_range_values_in_words(label, form_class, kwargs, name):
+    assert "missing context" not in kwargs, f"{label}: add what it needs to CONTEXT ({kwargs})"
+    field = form_class(**kwargs).fields[name]
+    allowed = getattr(field, "allowed", None)
+    assert isinstance(allowed, bounds.Range), f"{label}.{name} is not bounded by portal/bounds.py"
+    for value in HOSTILE:
+        form = form_class({name: value}, **kwargs)
+        form.is_valid()  # never raises
+        errors = " ".join(form.errors.get(name, []))
+        assert DIGIT_WORDING not in errors
+        if _acceptable(value, allowed) or (value == "" and not field.required):
+            assert not errors, (label, name, value, errors)
+        elif value != "":
+            assert allowed.words() in errors, (label, name, value, errors)
+        else:
+            assert errors, (label, name, value)
 
 
 def test_range_words_read_as_a_person_would_say_them():
     assert bounds.CSAT_SCORE.words() == "a score from 1.0 to 5.0 with at most one decimal place"
     assert bounds.CASE_VOLUME.words() == "a whole number of cases from 0 to 1,000,000"
-
-
-@pytest.fixture
-def audits(auditor, reviewer):
-    performance = audit_for(
-        enrollment_at("performance", attempt_status="in_progress"),
-        "performance",
-        auditor=auditor,
-        frozen_case_volume=12,
+    assert bounds.REVENUE_AMOUNT.words() == (
+        "an amount in USD from 0 to 999,999,999,999.99 with at most two decimal places"
     )
-    csat = audit_for(enrollment_at("customer_success"), "csat", auditor=auditor)
-    capability = audit_for(enrollment_at("capability"), "capability", auditor=auditor)
-    submitted = audit_for(
-        enrollment_at("performance", attempt_status="in_progress"),
-        "performance",
-        auditor=auditor,
-        status="submitted",
-        validated_case_volume=10,
-        proposed_case_rate="10.00",
-    )
-    return {"performance": performance, "csat": csat, "capability": capability, "det": submitted}
-
-
-PASSING_SCORES_API = {
-    "support_function": 80,
-    "support_staff_skills": 80,
-    "support_performance_metrics": 80,
-}
-API_FIELDS = [
-    ("performance", "submit", lambda v: {"validated_case_volume": v}, bounds.CASE_VOLUME),
-    ("csat", "submit", lambda v: {"methodology_ok": True, "score": v}, bounds.CSAT_SCORE),
-    (
-        "capability",
-        "submit",
-        lambda v: {
-            "scores": {"support_function": v, "staff_skills": 80, "performance_metrics": 80}
-        },
-        bounds.CAPABILITY_SCORE,
-    ),
-    ("det", "determine", lambda v: {"final_case_rate": v, "reason": "x"}, bounds.CASE_RATE),
-]
-API_HOSTILE = ["99999999999999999999", -1, "4.55", "0.001", "abc", 1e300, "NaN", 12.5]
-
-
-@pytest.mark.parametrize(("audit_key", "action", "body", "allowed"), API_FIELDS)
-def test_api_numbers_answer_400_with_the_range_never_500(
-    api_client, auditor, reviewer, audits, audit_key, action, body, allowed
-):
-    audit = audits[audit_key]
-    api_client.force_authenticate(reviewer if action == "determine" else auditor)
-    url = reverse(f"audit-{action}", args=[audit.pk])
-    for value in API_HOSTILE:
-        if _acceptable(str(value), allowed):
-            continue
-        answer = api_client.post(url, body(value), format="json")
-        assert answer.status_code == 400, (value, answer.content)
-        text = answer.content.decode()
-        assert DIGIT_WORDING not in text
-        assert allowed.words() in text, (value, text)
-    audit.refresh_from_db()
-    assert audit.status in ("claimed", "submitted")
