@@ -10,9 +10,8 @@ them: the header is row 1.
 # ruff: noqa: S608 -- every statement is built from the constants below; values are parameters.
 from dataclasses import dataclass
 
-from portal.bounds import CAPABILITY_POINTS
-
 from designation.rules import CspKind, SolutionArea, SupportPlan
+from portal.bounds import CAPABILITY_POINTS
 
 STAGE = "designation_feed_stage"
 TYPED = "designation_feed_typed"

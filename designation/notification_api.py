@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from designation import notifications
 from designation.models import Notification
-from portal.api import ERRORS, JourneyErrorsMixin
+from portal.api import ERRORS, ID_REGEX, JourneyErrorsMixin
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -39,6 +39,7 @@ class NotificationViewSet(
     """The caller's notifications, newest first (`?unread=true` for the unread ones)."""
 
     serializer_class = NotificationSerializer
+    lookup_value_regex = ID_REGEX  # anything else answers 404 at the router, not int()'s error
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -20,7 +20,7 @@ from assessments.serializers import (
 from designation.permissions import is_partner_admin, is_reviewer
 from designation.selectors import enrollments_for
 from journey import appeals
-from portal.api import ERRORS, JourneyErrorsMixin
+from portal.api import ERRORS, ID_REGEX, JourneyErrorsMixin
 from portal.errors import Forbidden
 
 
@@ -74,6 +74,7 @@ class AppealViewSet(
     """Appeals of the enrollments the caller may see; another organisation's answer 404."""
 
     serializer_class = AppealSerializer
+    lookup_value_regex = ID_REGEX  # anything else answers 404 at the router, not int()'s error
     filterset_fields = ["status", "subject", "enrollment"]
 
     def get_queryset(self):
