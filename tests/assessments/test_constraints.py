@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from assessments.conversation import Appeal
 from assessments.models import AUDIT_RANGES, AuditRecord, FeeSchedule
 from portal import bounds
 from tests.assessments.factories import audit_for
@@ -79,3 +80,17 @@ def test_the_fee_admin_page_says_the_range_instead_of_failing(client, amount):
     assert FeeSchedule.objects.count() == before
     assert client.post(url, {**data, "amount": "3350.00"}).status_code == 302
     assert FeeSchedule.objects.count() == before + 1
+
+
+def test_the_database_refuses_an_appeal_window_closing_before_its_decision(performance, auditor):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appeal.objects.create(
+            enrollment=performance.enrollment,
+            subject=Appeal.Subject.DETERMINATION,
+            decision_key=f"determination-{performance.pk}",
+            decision_on="2026-11-20",
+            closes_on="2026-11-19",
+            statement="The rate is wrong.",
+            filed_by=auditor,
+        )
+    assert not Appeal.objects.exists()
