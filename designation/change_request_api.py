@@ -45,6 +45,12 @@ class FactChangeRequestViewSet(
     def _visible(self, pk) -> FactChangeRequest:
         return get_object_or_404(self.get_queryset(), pk=int(pk))
 
+    def _to_decide(self, pk) -> FactChangeRequest:
+        """The request, when the caller may see it (404) and decide it (403), before the input."""
+        change = self._visible(pk)
+        change_requests.check_may_decide(self.request.user, change.organization)
+        return change
+
     @extend_schema(
         request=FactChangeProposalSerializer,
         responses={201: FactChangeRequestSerializer, **ERRORS},
@@ -78,7 +84,7 @@ class FactChangeRequestViewSet(
     def accept(self, request: Request, pk=None) -> Response:
         """A reviewer accepts: the fact changes as proposed, kept with who, when, before and
         after; a request already decided answers 409."""
-        change = self._visible(pk)
+        change = self._to_decide(pk)
         form = FactChangeAcceptSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         change_requests.change_request_accept(
@@ -93,7 +99,7 @@ class FactChangeRequestViewSet(
     def decline(self, request: Request, pk=None) -> Response:
         """A reviewer declines with a reason the partner reads; a request already decided
         answers 409."""
-        change = self._visible(pk)
+        change = self._to_decide(pk)
         form = FactChangeDeclineSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         change_requests.change_request_decline(

@@ -118,6 +118,12 @@ def validated_proposal(kind: str, instance, proposed: dict | None) -> dict:
     return {name: facts.json_value(form.cleaned_data[name]) for name in fields}
 
 
+def check_may_decide(user, organization) -> None:
+    """Raise Forbidden unless `user` decides change requests (reviewers, program admins)."""
+    if not user.has_perm("designation.decide_change_requests", organization):
+        raise Forbidden(WHO_MAY["designation.decide_change_requests"])
+
+
 def _locked_pending(request_id: int, by) -> FactChangeRequest:
     request = (
         FactChangeRequest.objects.select_for_update().filter(pk=request_id).first()
@@ -126,8 +132,7 @@ def _locked_pending(request_id: int, by) -> FactChangeRequest:
     )
     if request is None:
         raise NotFound("No such change request.")
-    if not by.has_perm("designation.decide_change_requests", request.organization):
-        raise Forbidden(WHO_MAY["designation.decide_change_requests"])
+    check_may_decide(by, request.organization)
     if request.status != FactChangeRequest.Status.PENDING:
         raise Conflict(f"This change request was already decided: {request.get_status_display()}.")
     return request
