@@ -10,6 +10,7 @@ from django.db import connection
 
 from designation import change_requests
 from designation.models import FactChange, FactChangeRequest
+from portal import bounds
 from portal.errors import Conflict
 from tests.assessments.factories import PDF_BYTES
 from tests.designation import factories
@@ -253,3 +254,22 @@ def test_racing_accept_and_decline_one_wins_the_other_is_refused(monkeypatch):
     assert org.csp_enrollments.get().kind == (
         "distributor" if won[0] == "accept" else "direct_bill"
     )
+
+
+@pytest.mark.parametrize("points", ["99999999999999999999", "-1", "4.55", "abc", 10**30, -5, 1.5])
+def test_proposed_points_out_of_range_are_a_400_giving_the_range(
+    api_client, partner_admin, org, points
+):
+    api_client.force_authenticate(partner_admin)
+    designation = org.solutions_partner_designations.get()
+    response = _propose(
+        api_client,
+        org,
+        kind="solutions_partner",
+        fact_id=designation.pk,
+        proposed={"performance_points": points},
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "proposed.performance_points"
+    assert bounds.CAPABILITY_POINTS.words() in response.json()["detail"]
+    assert "Ensure that there are no more than" not in response.json()["detail"]
