@@ -3,11 +3,11 @@ journey's enrollment services for the page and the API alike)."""
 
 from datetime import date
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 
 from designation import selectors
-from designation.models import FactSource, ProgramRules
+from designation.models import FactChange, FactKind, FactSource, ProgramRules
 from designation.rules import all_met
 from designation.rules.declarations import (
     Allowed,
@@ -66,6 +66,27 @@ def _kept(facts) -> list[tuple]:
     ]
 
 
+# The declared field each kind of fact of record backs.
+FIELD_OF_KIND = {
+    FactKind.SOLUTIONS_PARTNER: "solution_areas",
+    FactKind.CSP: "csp_type",
+    FactKind.SUPPORT_CONTRACT: "support_plan",
+}
+
+
+def _changed_after(organization, on: date) -> dict[str, date]:
+    """Per declared field, the last day its facts of record changed after `on` (one query)."""
+    rows = (
+        FactChange.objects.filter(
+            organization=organization, at__date__gt=on, kind__in=FIELD_OF_KIND
+        )
+        .values("kind")
+        .annotate(last=Max("at"))
+        .order_by()
+    )
+    return {FIELD_OF_KIND[r["kind"]]: timezone.localdate(r["last"]) for r in rows}
+
+
 def declaration_day(enrollment, today: date) -> date:
     """The day the declaration was made: when it was submitted (today for a draft)."""
     return enrollment.submitted_on or today
@@ -73,7 +94,8 @@ def declaration_day(enrollment, today: date) -> date:
 
 def declared_vs_recorded_for(enrollment, *, today: date) -> list[Comparison]:
     """The enrollment's declared values beside the facts of record on its declaration day,
-    with each fact's source and last confirmation: four queries whatever the number of facts."""
+    with each fact's source and last confirmation, and what changed since: five queries whatever
+    the number of facts."""
     organization = enrollment.organization
     prefetch_related_objects(
         [organization], "solutions_partner_designations", "csp_enrollments", "support_contracts"
@@ -89,4 +111,5 @@ def declared_vs_recorded_for(enrollment, *, today: date) -> list[Comparison]:
         support_contracts=_kept(organization.support_contracts.all()),
         on=on,
         unified_generally_available=program.unified_generally_available,
+        changed_after=_changed_after(organization, on),
     )

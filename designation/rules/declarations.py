@@ -4,7 +4,7 @@ Pure: values and a date in, values out. No Django, no clock. A declaration that 
 facts of record on that day is refused, naming the field and the fact.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -136,9 +136,10 @@ class Comparison:
     agrees: bool
     verdict: str
     explanation: str = ""
+    changed_since: str = ""
 
 
-def _row(field, label, declared, recorded, kept, problem, *, held: bool) -> Comparison:
+def _row(field, label, declared, recorded, kept, problem, *, held: bool, changed) -> Comparison:
     """`held`: the declared value is on record but the program does not accept it."""
     if problem is None:
         verdict = AGREES
@@ -155,6 +156,12 @@ def _row(field, label, declared, recorded, kept, problem, *, held: bool) -> Comp
         agrees=problem is None,
         verdict=verdict,
         explanation="" if problem is None else problem.message,
+        changed_since=(
+            f"Changed since the declaration, last on {changed.isoformat()}: the partner "
+            "declared against the facts as they were then."
+            if changed
+            else ""
+        ),
     )
 
 
@@ -168,9 +175,12 @@ def declared_vs_recorded(
     support_contracts: Iterable[tuple[SupportContractFact, Provenance]],
     on: date,
     unified_generally_available: bool,
+    changed_after: Mapping[str, date] | None = None,
 ) -> list[Comparison]:
     """Each value of a pre-enrollment declaration beside the facts of record active on day `on`
-    (with their sources); they agree exactly when `contradictions` finds nothing for the field."""
+    (with their sources); they agree exactly when `contradictions` finds nothing for the field.
+    `changed_after`: per field, the last day its facts changed after `on`, if they did."""
+    changed_after = changed_after or {}
     designations, enrollments, contracts = (
         [(f, p) for f, p in kept if f.active_on(on)]
         for kept in (solutions_partner, csp, support_contracts)
@@ -209,6 +219,7 @@ def declared_vs_recorded(
             or [p for _, p in designations],
             problems.get("solution_areas"),
             held=False,
+            changed=changed_after.get("solution_areas"),
         ),
         _row(
             "csp_type",
@@ -218,6 +229,7 @@ def declared_vs_recorded(
             [p for f, p in enrollments if f.kind == csp_type] or [p for _, p in enrollments],
             problems.get("csp_type"),
             held=csp_type in kinds_held,
+            changed=changed_after.get("csp_type"),
         ),
         _row(
             "support_plan",
@@ -227,5 +239,6 @@ def declared_vs_recorded(
             [p for f, p in contracts if f.plan == support_plan] or [p for _, p in contracts],
             problems.get("support_plan"),
             held=support_plan in plans_held,
+            changed=changed_after.get("support_plan"),
         ),
     ]

@@ -220,3 +220,19 @@ def test_nothing_active_on_the_declaration_day_is_said_in_words():
     assert [r.recorded for r in rows] == ["none active on 2026-11-21"] * 3
     assert rows[1].verdict == "Differs: recorded none active on 2026-11-21"
     assert rows[1].provenance == ()
+
+
+def test_a_field_whose_facts_changed_after_the_declaration_says_when():
+    rows = declared_vs_recorded(
+        solution_areas=["security"],
+        csp_type="direct_bill",
+        support_plan="psfp",
+        solutions_partner=[(f, FEED) for f in FACTS.solutions_partner],
+        csp=[(f, FEED) for f in FACTS.csp],
+        support_contracts=[(f, FEED) for f in FACTS.support_contracts],
+        on=DAY,
+        unified_generally_available=False,
+        changed_after={"csp_type": date(2026, 11, 30)},
+    )
+    assert [bool(r.changed_since) for r in rows] == [False, True, False]
+    assert rows[1].changed_since.startswith("Changed since the declaration, last on 2026-11-30")

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from designation import facts
 from designation.models import CspEnrollment, SolutionsPartnerDesignation, SupportContract
 from tests.designation import factories
 from tests.designation.factories import TODAY, enrollment_at
@@ -85,6 +86,26 @@ def test_the_value_on_record_is_the_one_active_on_the_declaration_day(client, re
     assert panel.count(">Agrees<") == 2
 
 
+def test_a_fact_changed_since_the_declaration_is_said(client, reviewer, today):
+    org = factories.EligibleOrganizationFactory()
+    enrollment = enrollment_at(
+        "eligibility_review", organization=org, submitted_on=TODAY - timedelta(days=5)
+    )
+    facts.record_fact(
+        organization_id=org.pk,
+        kind="csp",
+        fact_id=org.csp_enrollments.get().pk,
+        values={"kind": "distributor"},
+        by=reviewer,
+        reason="Partner Center shows Distributor.",
+    )
+    client.force_login(reviewer)
+    panel = _panel(client.get(reverse("enrollment-page", args=[enrollment.pk])).content.decode())
+    assert "Differs: recorded Distributor (formerly Indirect Provider)" in panel
+    assert f"Changed since the declaration, last on {TODAY.isoformat()}" in panel
+    assert panel.count("Changed since") == 1  # only the CSP row
+
+
 def _add_facts(org, n: int) -> None:
     for i in range(n):
         SolutionsPartnerDesignation.objects.create(
@@ -105,8 +126,9 @@ def _add_facts(org, n: int) -> None:
 
 
 # The enrollment page as a reviewer sees it, and the eligibility review page; each includes the
-# panel's four queries (three kinds of fact and the program rules of the declaration day).
-PINNED = {"enrollment-page": 22, "approve_eligibility": 14}
+# panel's five queries (three kinds of fact, the program rules of the declaration day and the
+# changes since it).
+PINNED = {"enrollment-page": 23, "approve_eligibility": 15}
 
 
 @pytest.mark.parametrize("page", list(PINNED))
