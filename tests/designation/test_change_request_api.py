@@ -273,3 +273,19 @@ def test_proposed_points_out_of_range_are_a_400_giving_the_range(
     assert response.json()["field"] == "proposed.performance_points"
     assert bounds.CAPABILITY_POINTS.words() in response.json()["detail"]
     assert "Ensure that there are no more than" not in response.json()["detail"]
+
+
+def test_a_program_admin_lists_the_queue_and_decides_too(api_client, partner_admin, org):
+    program_admin = factories.UserFactory(groups=["Program admin"])
+    api_client.force_authenticate(partner_admin)
+    pk = _propose(api_client, org).json()["id"]
+    api_client.force_authenticate(program_admin)
+    [row] = api_client.get(URL, {"status": "pending", "organization": org.pk}).json()["results"]
+    assert (row["id"], row["organization_name"], row["kind_label"]) == (
+        pk,
+        org.legal_name,
+        "CSP enrollment",
+    )
+    accepted = api_client.post(f"{URL}{pk}/accept/", {}, format="json")
+    assert accepted.json()["status_label"] == "Accepted: the fact was changed"
+    assert org.csp_enrollments.get().source == "program_admin"
