@@ -62,18 +62,23 @@ def change_request_create(
         requested_by=by,
     )
     if evidence is not None:
-        try:
-            name, extension = check_supporting_file(evidence)
-        except UploadRefused as exc:
-            raise ConditionFailed(str(exc), field="evidence") from exc
-        request.evidence_name = name
-        request.evidence.save(
-            f"{secrets.token_hex(16)}{extension}", ContentFile(evidence.read()), save=False
-        )
+        _attach_evidence(request, evidence)
     with transaction.atomic():
         request.save()
         _tell_requested(request)
     return request
+
+
+def _attach_evidence(request: FactChangeRequest, evidence) -> None:
+    """Store the evidence file once it passed the supporting-file checks (by content)."""
+    try:
+        name, extension = check_supporting_file(evidence)
+    except UploadRefused as exc:
+        raise ConditionFailed(str(exc), field="evidence") from exc
+    request.evidence_name = name
+    request.evidence.save(
+        f"{secrets.token_hex(16)}{extension}", ContentFile(evidence.read()), save=False
+    )
 
 
 def _fact_of(organization: Organization, kind: str, fact_id: int | None):
