@@ -7,6 +7,7 @@ from django_countries import countries
 from designation.models import (
     CspEnrollment,
     Enrollment,
+    FactKind,
     Organization,
     SolutionsPartnerDesignation,
     SupportContract,
@@ -122,6 +123,16 @@ class SupportContractForm(ChangeReasonMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("ends_on", "The contract cannot end before it starts.")
         return data
+
+
+def fact_form_for(kind: str) -> type[forms.ModelForm]:
+    """The form that checks a fact of record of this kind (pages and change requests alike)."""
+    return {
+        FactKind.ACCOUNT: AccountFactsForm,
+        FactKind.SOLUTIONS_PARTNER: SolutionsPartnerForm,
+        FactKind.CSP: CspEnrollmentForm,
+        FactKind.SUPPORT_CONTRACT: SupportContractForm,
+    }[kind]
 
 
 class ChangeRequestForm(forms.Form):

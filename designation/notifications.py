@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from designation.models import Notification, NotificationPreference
+from designation.models import Membership, Notification, NotificationPreference
 from designation.rules.notifications import notification_purge_before
 from portal.errors import ConditionFailed, NotFound
 
@@ -46,6 +47,20 @@ def deliver(
 
     send_notification_emails.delay_on_commit(key[:200])
     return len(ids)
+
+
+def organization_user_ids(organization_id: int, *, admins_only: bool = False) -> list[int]:
+    """The active users of an organisation (its admins only, when asked) to tell."""
+    members = Membership.objects.filter(organization_id=organization_id, user__is_active=True)
+    if admins_only:
+        members = members.filter(role=Membership.Role.ADMIN)
+    return list(members.values_list("user_id", flat=True))
+
+
+def group_user_ids(name: str) -> list[int]:
+    """The active users of a staff group (reviewers, auditors) to tell."""
+    users = get_user_model().objects.filter(groups__name=name, is_active=True)
+    return list(users.values_list("pk", flat=True))
 
 
 def wants_email(user_id: int, kind: str) -> bool:

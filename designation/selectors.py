@@ -344,6 +344,16 @@ def change_request_queue() -> QuerySet[FactChangeRequest]:
     )
 
 
+def change_requests_for(user) -> QuerySet[FactChangeRequest]:
+    """Change requests of the organisations the user may see (reviewers and program admins:
+    every one), oldest first, with who asked and who decided."""
+    return (
+        FactChangeRequest.objects.filter(organization__in=Organization.objects.visible_to(user))
+        .select_related("organization", "requested_by", "decided_by")
+        .order_by("requested_at", "id")
+    )
+
+
 def change_request_for(user, organization_id, request_id) -> FactChangeRequest:
     """One change request of an organisation the user may see; 404 otherwise."""
     return get_object_or_404(

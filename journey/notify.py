@@ -7,7 +7,6 @@ each event reaches each recipient once however often it is announced.
 
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from designation import notifications
@@ -17,15 +16,11 @@ Kind = Notification.Kind
 
 
 def _org_users(organization_id: int, *, admins_only: bool = False) -> list[int]:
-    members = Membership.objects.filter(organization_id=organization_id, user__is_active=True)
-    if admins_only:
-        members = members.filter(role=Membership.Role.ADMIN)
-    return list(members.values_list("user_id", flat=True))
+    return notifications.organization_user_ids(organization_id, admins_only=admins_only)
 
 
 def _group(name: str) -> list[int]:
-    users = get_user_model().objects.filter(groups__name=name, is_active=True)
-    return list(users.values_list("pk", flat=True))
+    return notifications.group_user_ids(name)
 
 
 def _tell(kind, key, to: Iterable[int], title: str, body: str = "", link: str = "") -> int:

@@ -54,5 +54,6 @@ SPECTACULAR_SETTINGS = {
         "AuditKindEnum": "assessments.models.AuditRecord.Kind",
         "CredentialStatusEnum": "designation.credentials.status.CREDENTIAL_STATUSES",
         "DesignationStatusEnum": ["active", "expired"],
+        "FactKindEnum": "designation.models.FactKind",
     },
 }

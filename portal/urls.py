@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from designation.api import OrganizationViewSet, VerifyView
+from designation.change_request_api import FactChangeRequestViewSet
 from designation.feed_views import PartnerFactsImportView
 from designation.notification_api import NotificationViewSet
 from designation.team import oidc
@@ -25,6 +26,7 @@ router.register("audits", AuditViewSet, basename="audit")
 router.register("auth/tokens", TokenViewSet, basename="api-token")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("appeals", AppealViewSet, basename="appeal")
+router.register("fact-change-requests", FactChangeRequestViewSet, basename="fact-change-request")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

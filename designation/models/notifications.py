@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     APPEAL_FILED = "appeal_filed", "An appeal was filed"
     APPEAL_DECIDED = "appeal_decided", "An appeal was decided"
     COMMENT_ADDED = "comment_added", "A comment was added"
+    FACT_CHANGE_REQUESTED = "fact_change_requested", "A change to a fact of record was requested"
+    FACT_CHANGE_DECIDED = "fact_change_decided", "A fact change request was accepted or declined"
     RENEWAL_REMINDER = "renewal_reminder", "Renewal reminders"
     DESIGNATION_LAPSED = "designation_lapsed", "Designation lapsed"
 

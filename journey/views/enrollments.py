@@ -16,7 +16,7 @@ from assessments import selectors as audit_selectors
 from assessments.models import KIND_OF_STEP, AuditRecord, charged, next_attempt_kind
 from designation import declarations, labels, selectors, transitions
 from designation.forms import NoteForm, OptionalReasonForm, PreEnrollmentForm, ReasonForm
-from designation.models import Enrollment
+from designation.models import PROGRAM_ADMINS, Enrollment
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.permissions import is_partner_admin
 from journey import queue_filters, queues, services
@@ -79,6 +79,9 @@ ACTIONS = {
 }
 
 
+ELIGIBILITY_REVIEW = ("approve_eligibility", "reject_eligibility")
+
+
 def _steps(enrollment: Enrollment | None) -> list[journey_rules.StepProgress]:
     """The five steps with done / current / to do, for the progress list."""
     return journey_rules.step_progress(
@@ -86,6 +89,18 @@ def _steps(enrollment: Enrollment | None) -> list[journey_rules.StepProgress]:
         finished=enrollment is not None and enrollment.state == Enrollment.State.ENROLLED,
         done_on={},
     )
+
+
+def _declared_vs_recorded(request: HttpRequest, enrollment: Enrollment) -> dict:
+    """For reviewers and program admins: the declared values beside the facts of record."""
+    staff = queues.reviewer_request(request) or PROGRAM_ADMINS in queues.group_names(request)
+    if not staff or enrollment.state == Enrollment.State.DRAFT:
+        return {}
+    today = timezone.localdate()
+    return {
+        "declared_vs_recorded": declarations.declared_vs_recorded_for(enrollment, today=today),
+        "declaration_day": declarations.declaration_day(enrollment, today),
+    }
 
 
 def _refusal(request: HttpRequest, exc: JourneyError) -> None:
@@ -178,6 +193,7 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
             "events": list(enrollment.events.all()),
             **thread_context(request, enrollment_id=enrollment.pk, audit_id=None),
             **enrollment_appeal_context(request, enrollment),
+            **_declared_vs_recorded(request, enrollment),
         },
     )
 
@@ -229,6 +245,7 @@ def enrollment_transition(request: HttpRequest, enrollment_id: int, name: str) -
             "action": action,
             "form": form,
             "fee": fee,
+            **(_declared_vs_recorded(request, enrollment) if name in ELIGIBILITY_REVIEW else {}),
         },
         status=status,
     )

@@ -6,7 +6,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from designation.rules.declarations import allowed_on, contradictions
+from designation.rules.declarations import (
+    Provenance,
+    allowed_on,
+    contradictions,
+    declared_vs_recorded,
+)
 from designation.rules.prerequisites import (
     AccountFacts,
     CspFact,
@@ -125,3 +130,109 @@ def test_submit_refuses_a_draft_whose_facts_changed_since(partner_admin, reviewe
     with pytest.raises(ConditionFailed) as refused:
         services.enrollment_submit(enrollment_id=draft.pk, by=partner_admin, on=today)
     assert refused.value.field == "csp_type"
+
+
+# --- Declared vs recorded (the reviewer's panel) ---------------------------------------------
+
+FEED = Provenance("Partner facts feed", date(2026, 10, 1))
+REVIEWED = Provenance("Microsoft reviewer", None)
+
+
+def _compare(**declared):
+    values = {"solution_areas": ["security"], "csp_type": "direct_bill", "support_plan": "psfp"}
+    rows = declared_vs_recorded(
+        **{**values, **declared},
+        solutions_partner=[(f, FEED) for f in FACTS.solutions_partner],
+        csp=[(FACTS.csp[0], REVIEWED), *[(f, FEED) for f in FACTS.csp[1:]]],
+        support_contracts=[(f, FEED) for f in FACTS.support_contracts],
+        on=DAY,
+        unified_generally_available=False,
+    )
+    return {row.field: row for row in rows}
+
+
+def test_declared_values_backed_by_the_facts_agree_with_their_source_in_words():
+    rows = _compare()
+    assert [r.verdict for r in rows.values()] == ["Agrees", "Agrees", "Agrees"]
+    assert rows["csp_type"].recorded == "Direct Bill, Indirect reseller"  # active that day
+    assert rows["csp_type"].provenance == ("Microsoft reviewer, never confirmed",)
+    assert rows["solution_areas"].recorded == "Modern Work, Security"
+    assert rows["solution_areas"].provenance == ("Partner facts feed, last confirmed 2026-10-01",)
+    assert rows["support_plan"].label == "Support plan"
+
+
+def test_a_declaration_the_facts_do_not_back_differs_naming_what_is_recorded():
+    rows = _compare(csp_type="distributor", solution_areas=["data_ai"], support_plan="asfp")
+    assert rows["csp_type"].verdict == "Differs: recorded Direct Bill, Indirect reseller"
+    assert rows["csp_type"].agrees is False
+    assert rows["solution_areas"].verdict == "Differs: recorded Modern Work, Security"
+    assert rows["support_plan"].verdict == (
+        "Differs: recorded Premier Support for Partners, Unified for Partners"
+    )
+    assert "no active Advanced Support for Partners contract" in rows["support_plan"].explanation
+
+
+def test_a_value_on_record_that_the_program_does_not_accept_differs_saying_so():
+    rows = _compare(csp_type="indirect_reseller", support_plan="unified")
+    assert rows["csp_type"].verdict == (
+        "Differs: Indirect reseller is on record but not accepted by the program"
+    )
+    assert rows["support_plan"].verdict == (
+        "Differs: Unified for Partners is on record but not accepted by the program"
+    )
+    assert rows["support_plan"].explanation.startswith("Unified for Partners is not yet accepted")
+
+
+def test_agreement_is_exactly_the_absence_of_a_contradiction_on_that_day():
+    for declared in (
+        {},
+        {"csp_type": "distributor"},
+        {"solution_areas": ["security", "data_ai"]},
+        {"support_plan": "unified"},
+    ):
+        values = {
+            "solution_areas": ["security"],
+            "csp_type": "direct_bill",
+            "support_plan": "psfp",
+            **declared,
+        }
+        found = {
+            c.field
+            for c in contradictions(
+                **values, facts=FACTS, on=DAY, unified_generally_available=False
+            )
+        }
+        rows = _compare(**declared)
+        assert {f for f, r in rows.items() if not r.agrees} == found
+
+
+def test_nothing_active_on_the_declaration_day_is_said_in_words():
+    rows = declared_vs_recorded(
+        solution_areas=["security"],
+        csp_type="direct_bill",
+        support_plan="psfp",
+        solutions_partner=[],
+        csp=[(CspFact("direct_bill", date(2027, 1, 1)), FEED)],  # starts later
+        support_contracts=[],
+        on=DAY,
+        unified_generally_available=False,
+    )
+    assert [r.recorded for r in rows] == ["none active on 2026-11-21"] * 3
+    assert rows[1].verdict == "Differs: recorded none active on 2026-11-21"
+    assert rows[1].provenance == ()
+
+
+def test_a_field_whose_facts_changed_after_the_declaration_says_when():
+    rows = declared_vs_recorded(
+        solution_areas=["security"],
+        csp_type="direct_bill",
+        support_plan="psfp",
+        solutions_partner=[(f, FEED) for f in FACTS.solutions_partner],
+        csp=[(f, FEED) for f in FACTS.csp],
+        support_contracts=[(f, FEED) for f in FACTS.support_contracts],
+        on=DAY,
+        unified_generally_available=False,
+        changed_after={"csp_type": date(2026, 11, 30)},
+    )
+    assert [bool(r.changed_since) for r in rows] == [False, True, False]
+    assert rows[1].changed_since.startswith("Changed since the declaration, last on 2026-11-30")

@@ -4,7 +4,7 @@ page, as each role would see it: labels, contrast, landmarks, alt text, ARIA."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from designation.models import Designation, Organization
+from designation.models import Designation, Enrollment, Organization
 from tests.e2e.conftest import sign_in, sign_in_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,6 +57,8 @@ def test_reviewer_and_auditor_workspaces_have_no_wcag_violations(page, live_serv
     problems |= check(page, f"{base}/queues/")
     northwind = Organization.objects.get(legal_name="Northwind Traders")
     problems |= check(page, f"{base}/organizations/{northwind.pk}/")
+    waiting = Enrollment.objects.get(state="eligibility_review")  # the declared-and-recorded panel
+    problems |= check(page, f"{base}/enrollments/{waiting.pk}/")
     page.context.clear_cookies()
     sign_in_staff(page, base, "auditor", "designation-demo")
     problems |= check(page, f"{base}/audits/")

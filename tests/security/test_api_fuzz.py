@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from designation import change_requests
 from portal.wsgi import application
 from tests.assessments.factories import audit_for
 from tests.designation import factories
@@ -62,8 +63,18 @@ def tokens(db, keep_test_connection):
     enrollment = enrollment_at("performance", organization=org)
     auditor = factories.UserFactory(groups=["ISSI auditor"])
     audit_for(enrollment, "performance", auditor=auditor)
+    admin = factories.MembershipFactory(organization=org, role="admin").user
+    change_requests.change_request_create(  # so that lists have a row to match the schema
+        organization_id=org.pk,
+        kind="csp",
+        action="change",
+        fact_id=org.csp_enrollments.get().pk,
+        proposed={"kind": "distributor"},
+        reason="Moved.",
+        by=admin,
+    )
     users = {
-        "partner_admin": factories.MembershipFactory(organization=org, role="admin").user,
+        "partner_admin": admin,
         "partner_member": factories.MembershipFactory(organization=org, role="member").user,
         "reviewer": factories.UserFactory(groups=["Microsoft reviewer"]),
         "auditor": auditor,

@@ -163,6 +163,10 @@ MATRIX = {
     "audit-cases": ("GET", LOGIN, 404, 404, 404, 404),  # the world's audit is capability: no cases
     "audit-correct-form": ("POST", LOGIN, 404, 403, 404, 404),
     "api-partner-facts-import": ("POST", 401, 403, 403, 403, 403),
+    "fact-change-request-list": ("GET", 401, 200, 200, 200, 200),  # each caller's own scope
+    "fact-change-request-detail": ("GET", 401, 404, 200, 404, 404),
+    "fact-change-request-accept": ("POST", 401, 404, 403, 404, 404),
+    "fact-change-request-decline": ("POST", 401, 404, 403, 404, 404),
     # --- the audit conversation and the notification centre
     "audit-request-changes-form": ("POST", LOGIN, 404, 403, 404, 404),
     "audit-answer-change-form": ("POST", LOGIN, 404, 403, 404, 404),
@@ -351,6 +355,8 @@ def url_for(name: str, pattern: str, world) -> str:
         values["pk"] = (
             world["org"].support_contracts.get().pk if is_fact else world["change_request"].pk
         )
+    elif name.startswith("fact-change-request-") and "<pk>" in pattern:
+        values["pk"] = world["change_request"].pk
     elif name.startswith("metrics-import"):
         values["kind"] = "cases"
         values["pk"] = world["record"].pk
