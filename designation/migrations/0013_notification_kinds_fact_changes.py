@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('designation', '0011_reopen_eligibility_edge'),
+        ('designation', '0012_bounds_and_date_orderings'),
     ]
 
     operations = [
