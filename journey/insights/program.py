@@ -14,6 +14,7 @@ from designation.models.enrollment import OPEN_STATES
 from journey import charts
 from journey.insights import appeal_figures
 from journey.insights.tables import Table, days, percent, rows_of
+from metrics import stays
 
 STEP_LABELS = {
     "draft": "Registered (draft)",
@@ -109,27 +110,10 @@ def pass_rates(start: date, end: date) -> Table:
     )
 
 
-_STAY_SQL = """
-WITH moves AS (
-    SELECT enrollment_id, to_state AS state, at,
-           lead(at) OVER (PARTITION BY enrollment_id ORDER BY sequence) AS left_at
-    FROM designation_enrollmentevent WHERE from_state <> to_state
-)
-SELECT state, count(*),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at) / 86400)
-FROM moves
-WHERE left_at >= %(start)s AND left_at < %(end)s
-GROUP BY state
-"""
-
-
 def median_days(start: date, end: date) -> Table:
     """Median days enrollments spent in each step, over the stays that ended in the range."""
-    found = {
-        state: (n, median)
-        for state, n, median in rows_of(_STAY_SQL, {"start": start, "end": end + timedelta(days=1)})
-    }
     order = [str(s) for s in OPEN_STATES]
+    found = stays.median_days_by_step(start=start, end=end, states=order)
     rows = [(_label(s), found[s][0], days(found[s][1])) for s in order if s in found]
     return Table(
         "median-days", "Median days in each step", ("Step", "Stays ended", "Median days"), rows
