@@ -4,6 +4,15 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def store_the_stays_so_far(apps, schema_editor):
+    """The first run of the nightly step, so that the figure never works the whole log out."""
+    from django.utils import timezone
+
+    from metrics.stays import store_step_stays
+
+    store_step_stays(as_of=timezone.localdate())
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +34,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['state', 'left_at'], include=('days',), name='stepstay_by_step')],
             },
         ),
+        migrations.RunPython(store_the_stays_so_far, migrations.RunPython.noop),
     ]
