@@ -18,6 +18,8 @@ import statistics
 import time
 from datetime import date, timedelta
 
+from bench.insights_data import GENERATE
+
 AS_OF = date(2026, 11, 21)
 BENCH_DB = os.environ.get("BENCH_INSIGHTS_DATABASE", "bench_insights")
 COUNTRIES = [
@@ -71,6 +73,25 @@ def create_database() -> None:
     call_command("migrate", verbosity=0)
 
 
+def use_database() -> None:
+    """Point Django at a database kept by an earlier --keep run, migrated to this code."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+    from django.conf import settings
+
+    settings.DATABASES["default"]["NAME"] = BENCH_DB
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _organizations() -> int:
+    from designation.models import Organization
+
+    return Organization.objects.count()
+
+
 def drop_database() -> None:
     from django.db import connections
 
@@ -92,177 +113,7 @@ def _step(title: str, sql: str, params: dict) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.rowcount
-    _say(f"  {title:<38} {rows:>12,} rows {time.perf_counter() - started:8.1f} s")
-
-
-# Each organisation k = 1..N: a country, one or two solution areas, a year of rollups with rates
-# on both sides of the 20.00 target, one enrollment whose step follows k % 20, its event log,
-# the audits of the steps it reached, a designation once enrolled.
-GENERATE = [
-    (
-        "organisations",
-        """
-        INSERT INTO designation_organization
-            (partner_id, legal_name, country, in_good_standing, partner_center_registered,
-             tax_billing_on_file, representative_attested, code_of_conduct_accepted_on,
-             created_at)
-        SELECT (10000000 + g)::text, 'Bench partner ' || g,
-               CASE WHEN g <= 12 THEN 'LI'  -- a small country: its cohort stays hidden
-                    ELSE (%(countries)s::text[])[1 + ((g / 20) * 7) %% 40] END,
-               true, true, true, true, %(as_of)s::date - 400, now()
-        FROM generate_series(1, %(n)s) AS g
-        """,
-    ),
-    (
-        "solution areas",
-        """
-        INSERT INTO designation_solutionspartnerdesignation
-            (organization_id, area, attained_on, anniversary_on)
-        SELECT o.id, (%(areas)s::text[])[1 + (o.id + a) %% 6],
-               %(as_of)s::date - 300, %(as_of)s::date + 500
-        FROM designation_organization o
-        CROSS JOIN generate_series(0, 1) AS a
-        WHERE a = 0 OR o.id %% 3 = 0
-        """,
-    ),
-    (
-        "cases (CSP, in the TTM window)",
-        """
-        INSERT INTO metrics_case (organization_id, case_id, opened_on, program,
-                                  customer_tenant_id, severity, title)
-        SELECT o.id, 'C' || c, %(window_start)s::date + ((o.id * 31 + c * 17) %% 365)::int,
-               'CSP', '', 'B', ''
-        FROM designation_organization o CROSS JOIN generate_series(1, %(cases)s) AS c
-        """,
-    ),
-    (
-        "monthly rollups (12 months)",
-        """
-        INSERT INTO metrics_monthlyrollup
-            (organization_id, month, csp_case_count, csp_revenue_usd, acr_revenue_usd)
-        SELECT o.id, (%(window_start)s::date + make_interval(months => m))::date,
-               (o.id %% 9) + (m %% 2), 150000 + (o.id %% 11) * 40000, 50000
-        FROM designation_organization o CROSS JOIN generate_series(0, 11) AS m
-        """,
-    ),
-    (
-        "enrollments at every step",
-        """
-        INSERT INTO designation_enrollment
-            (organization_id, kind, state, contact_name, contact_email, solution_areas,
-             csp_type, support_plan, attested, prerequisite_snapshot, attempt_status,
-             csat_carried_over, capability_carried_over, withdrawn_from, reason,
-             last_event_hash, created_at, submitted_on)
-        SELECT o.id, 'first_attainment',
-               (ARRAY['draft', 'eligibility_review', 'performance', 'performance',
-                      'customer_success', 'customer_success', 'capability', 'capability',
-                      'enrolled', 'enrolled', 'enrolled', 'enrolled', 'enrolled', 'enrolled',
-                      'enrolled', 'enrolled', 'enrolled', 'enrolled', 'ineligible',
-                      'withdrawn'])[1 + o.id %% 20],
-               'Bench', 'bench@example.com', ARRAY['security'], 'direct_bill', 'psfp', true,
-               '[]', CASE WHEN o.id %% 20 BETWEEN 2 AND 7 THEN 'in_progress'
-                          ELSE 'not_started' END,
-               false, false, '', '', '',
-               %(as_of)s::timestamptz - make_interval(days => 200 + (o.id %% 500)::int),
-               %(as_of)s::date - (180 + (o.id %% 500)::int)
-        FROM designation_organization o
-        """,
-    ),
-    (
-        "enrollment events",
-        """
-        WITH e AS (
-            SELECT id, created_at, organization_id AS k,
-                   array_position(ARRAY['draft', 'eligibility_review', 'performance',
-                                        'customer_success', 'capability', 'enrolled'],
-                                  CASE state WHEN 'ineligible' THEN 'eligibility_review'
-                                             WHEN 'withdrawn' THEN 'performance'
-                                             ELSE state END::text) AS reached,
-                   CASE WHEN state IN ('ineligible', 'withdrawn') THEN state END AS extra
-            FROM designation_enrollment
-        ), steps AS (
-            SELECT e.id, e.k, e.created_at, i,
-                   CASE WHEN i = 1 THEN '' ELSE p[i - 1] END AS from_state,
-                   CASE WHEN i <= e.reached THEN p[i] ELSE e.extra END AS to_state
-            FROM e,
-                 LATERAL (SELECT ARRAY['draft', 'eligibility_review', 'performance',
-                                       'customer_success', 'capability', 'enrolled'] AS p) AS a,
-                 LATERAL generate_series(1, e.reached + (e.extra IS NOT NULL)::int) AS i
-        )
-        INSERT INTO designation_enrollmentevent
-            (enrollment_id, sequence, at, actor_name, transition, from_state, to_state, reason,
-             note, rules_version_id, previous_hash, hash)
-        SELECT id, i, created_at + make_interval(days => (i - 1) * (8 + (k %% 30)::int)),
-               'system', 'bench', from_state, to_state, '', '',
-               (SELECT min(id) FROM designation_programrules), '', md5(id || '-' || i)
-        FROM steps
-        """,
-    ),
-    (
-        "audits (passes, failed first attempts, open)",
-        """
-        WITH e AS (
-            SELECT id, organization_id AS k, created_at,
-                   array_position(ARRAY['draft', 'eligibility_review', 'performance',
-                                        'customer_success', 'capability', 'enrolled'],
-                                  state::text) AS reached
-            FROM designation_enrollment WHERE state NOT IN ('ineligible', 'withdrawn')
-        ), attempts AS (
-            SELECT e.*, s.step, s.kind, a.attempt
-            FROM e
-            JOIN (VALUES (3, 'performance'), (4, 'csat'), (5, 'capability')) AS s(step, kind)
-              ON s.step <= e.reached
-            CROSS JOIN generate_series(1, 2) AS a(attempt)
-            WHERE a.attempt = 1 OR e.k %% 4 = 0
-        )
-        INSERT INTO assessments_auditrecord
-            (enrollment_id, kind, attempt, status, created_at, assigned_on, submitted_at,
-             fee_schedule_id, fee_amount, fee_currency, performance_window_ends_on,
-             override_reason, scores, verdict, judged_against, correction_reason)
-        SELECT t.id, t.kind, t.attempt,
-               CASE WHEN t.step < t.reached OR (t.attempt = 1 AND t.k %% 4 = 0)
-                    THEN 'submitted' ELSE 'claimed' END,
-               t.created_at + make_interval(days => t.step * 30 + t.attempt * 12),
-               (t.created_at + make_interval(days => t.step * 30 + t.attempt * 12 + 2))::date,
-               CASE WHEN t.step < t.reached OR (t.attempt = 1 AND t.k %% 4 = 0)
-                    THEN t.created_at + make_interval(days => t.step * 30 + t.attempt * 12
-                                                      + 5 + (t.k %% 40)::int) END,
-               f.id, f.amount, f.currency,
-               CASE WHEN t.kind = 'performance'
-                    THEN (t.created_at + make_interval(days => t.step * 30 + 29))::date END,
-               '', '{}',
-               CASE WHEN t.attempt = 1 AND t.k %% 4 = 0 THEN 'fail'
-                    WHEN t.step < t.reached THEN 'pass' ELSE '' END,
-               '{}', ''
-        FROM attempts t
-        JOIN LATERAL (SELECT id, amount, currency FROM assessments_feeschedule
-                       WHERE kind = t.kind ORDER BY effective_from DESC LIMIT 1) AS f ON true
-        """,
-    ),
-    (
-        "designations (enrolled)",
-        """
-        INSERT INTO designation_designation
-            (organization_id, enrollment_id, attained_on, anniversary_on, state, credential_id)
-        SELECT e.organization_id, e.id, %(as_of)s::date - (e.organization_id %% 365)::int,
-               %(as_of)s::date - (e.organization_id %% 365)::int + 365,
-               CASE WHEN 365 - (e.organization_id %% 365) <= 60 THEN 'renewal_open'
-                    ELSE 'active' END,
-               md5('credential-' || e.id)
-        FROM designation_enrollment e WHERE e.state = 'enrolled'
-        """,
-    ),
-    (
-        "incentive grants (the first N)",
-        """
-        INSERT INTO designation_incentivegrant
-            (organization_id, position, discount_percent, granted_on, rules_version_id)
-        SELECT organization_id, row_number() OVER (ORDER BY attained_on, id), 5, attained_on,
-               (SELECT min(id) FROM designation_programrules)
-        FROM designation_designation ORDER BY attained_on, id LIMIT 100
-        """,
-    ),
-]
+    _say(f"  {title:<46} {rows:>12,} rows {time.perf_counter() - started:8.1f} s")
 
 
 def generate(n: int, cases_per_org: int) -> None:
@@ -286,12 +137,83 @@ def generate(n: int, cases_per_org: int) -> None:
     t = time.perf_counter()
     result = recompute_case_rates(as_of=AS_OF)
     _say(
-        f"  {'snapshots (nightly recompute)':<38} {result.snapshots:>12,} rows "
+        f"  {'snapshots (nightly recompute)':<46} {result.snapshots:>12,} rows "
         f"{time.perf_counter() - t:8.1f} s"
     )
+    store_stays()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     _say(f"  built in {time.perf_counter() - started:.1f} s")
+
+
+def store_stays() -> None:
+    """The nightly step that stores the stays in each step (its first run: the whole log)."""
+    from django.db import connection
+
+    from metrics.stays import store_step_stays
+
+    started = time.perf_counter()
+    result = store_step_stays(as_of=AS_OF)
+    _say(
+        f"  {'step stays (nightly)':<46} {result.stored:>12,} rows "
+        f"{time.perf_counter() - started:8.1f} s"
+    )
+    started = time.perf_counter()
+    result = store_step_stays(as_of=AS_OF)
+    _say(
+        f"  {'step stays (nightly, rerun)':<46} {result.stored:>12,} rows "
+        f"{time.perf_counter() - started:8.1f} s"
+    )
+    started = time.perf_counter()
+    with connection.cursor() as cursor:  # what autovacuum does after a large insert
+        cursor.execute("VACUUM (ANALYZE) metrics_stepstay")
+    seconds = time.perf_counter() - started
+    _say(f"  {'step stays vacuumed (visibility map)':<46} {'':>17} {seconds:8.1f} s")
+
+
+# The straightforward median days in each step (the figure before the stored stays): a window
+# over every move of the log. Timed for comparison and checked against the figure.
+_WINDOW_SQL = """
+WITH moves AS (
+    SELECT enrollment_id, to_state AS state, at,
+           lead(at) OVER (PARTITION BY enrollment_id ORDER BY sequence) AS left_at
+    FROM designation_enrollmentevent WHERE from_state <> to_state
+)
+SELECT state, count(*),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at) / 86400)
+FROM moves
+WHERE left_at >= %(start)s AND left_at < %(end)s + 1
+GROUP BY state
+"""
+
+
+def _with_newest_unstored(start: date, end: date, window: dict) -> tuple[float, int, bool]:
+    """The figure as before a night's run: the newest 0.2% of stays (at 500,000 organisations
+    about a day's moves) left out of the stored ones; stored again afterwards."""
+    from django.db import connection
+
+    from metrics.models import StepStay
+    from metrics.stays import median_days_by_step, store_step_stays
+
+    count = StepStay.objects.count() // 500
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM metrics_stepstay WHERE ended_by_id IN (SELECT ended_by_id FROM "
+            "metrics_stepstay ORDER BY ended_by_id DESC LIMIT %s)",
+            [count],
+        )
+    states = list(window)
+    seconds, found = _timed(lambda: median_days_by_step(start=start, end=end, states=states))
+    store_step_stays(as_of=AS_OF)
+    return seconds, count, found == window
+
+
+def _window_medians(start: date, end: date) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_WINDOW_SQL, {"start": start, "end": end})
+        return {state: (n, median) for state, n, median in cursor.fetchall()}
 
 
 def _timed(run, repeat: int = 3) -> tuple[float, object]:
@@ -311,7 +233,7 @@ def measure() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from designation.selectors import organization_for_journey
-    from journey.insights import program
+    from journey.insights import appeal_figures, program
     from journey.insights.benchmarks import benchmarks_for
     from journey.insights.readiness import readiness_for
     from metrics.benchmarks import compute_cohort_benchmarks
@@ -324,6 +246,7 @@ def measure() -> None:
         "median-days": lambda: program.median_days(start, end),
         "turnaround": lambda: program.turnaround(start, end),
         "fees": lambda: program.fees(start, end),
+        "appeals": lambda: appeal_figures.appeals(start, end),
         "incentive": lambda: program.incentive(AS_OF),
         "renewals": lambda: program.renewals(AS_OF),
     }
@@ -338,6 +261,22 @@ def measure() -> None:
             f"{len(queries) // 4} query per run"
         )
     _say(f"  {'all figures':<14} {total * 1000:9.1f} ms")
+    seconds, window = _timed(lambda: _window_medians(start, end))
+    states = [row[0] for row in program.median_days(start, end).rows]
+    from metrics.stays import median_days_by_step
+
+    stored = median_days_by_step(start=start, end=end, states=list(window))
+    _say(
+        f"  {'median-days, window over the whole log (before)':<14} {seconds * 1000:9.1f} ms; "
+        f"same counts and medians as the stored stays: {'yes' if stored == window else 'NO'} "
+        f"({len(states)} steps)"
+    )
+    seconds, unstored, same = _with_newest_unstored(start, end, window)
+    _say(
+        f"  {'median-days, the newest stays not stored yet':<14} {seconds * 1000:9.1f} ms "
+        f"({unstored:,} stays, about a day's moves, worked out from the log); "
+        f"same answers: {'yes' if same else 'NO'}"
+    )
     _say("Nightly cohort step (one statement; the day's rows replaced):")
     seconds, result = _timed(lambda: compute_cohort_benchmarks(as_of=AS_OF, minimum=10), 2)
     with connection.cursor() as cursor:
@@ -348,7 +287,7 @@ def measure() -> None:
         )
         shown, cohorts, largest = cursor.fetchone()
     _say(f"  {seconds:.2f} s  {cohorts} cohorts, {shown} published, largest {largest:,}")
-    user = User.objects.create_user("bench-reader")
+    user, _ = User.objects.get_or_create(username="bench-reader")
     organization = organization_for_journey(_any_org_id())
     for title, run in (
         ("benchmarks page read", lambda: benchmarks_for(organization, user=user, on=AS_OF)),
@@ -372,7 +311,16 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=500_000)
     parser.add_argument("--cases-per-org", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument(
+        "--reuse", action="store_true", help="Measure a database kept by --keep; build nothing."
+    )
     args = parser.parse_args()
+    if args.reuse:
+        use_database()
+        _say(f"Measuring the kept database {BENCH_DB} ({_organizations():,} organisations):")
+        store_stays()
+        measure()
+        return
     create_database()
     try:
         _say(f"Building {args.orgs:,} organisations in database {BENCH_DB}:")

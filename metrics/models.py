@@ -270,3 +270,33 @@ class CohortBenchmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key} on {self.as_of:%Y-%m-%d}"
+
+
+class StepStay(models.Model):
+    """One stay of an enrollment in a step, from the move into it to the move out of it, stored
+    by the nightly job (metrics/stays.py) so that the program's median days in each step read an
+    index instead of a window over the whole event log."""
+
+    # The move that ended the stay. No database constraint: the event log is append-only, and a
+    # per-row foreign-key check would double the cost of the first run at the program's scale.
+    ended_by = models.OneToOneField(
+        "designation.EnrollmentEvent",
+        primary_key=True,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    state = models.CharField(max_length=30, help_text="The step stayed in.")
+    left_at = models.DateTimeField(help_text="When the ending move was recorded.")
+    days = models.FloatField(help_text="Days from the move in to the move out.")
+
+    class Meta:
+        ordering = ["ended_by"]
+        indexes = [
+            # The figure scans one step's stays ended in a date range, in step order, and reads
+            # their days from the index alone.
+            models.Index(fields=["state", "left_at"], include=["days"], name="stepstay_by_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state}: {self.days:.1f} days to {self.left_at:%Y-%m-%d}"

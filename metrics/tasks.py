@@ -36,3 +36,12 @@ def compute_cohort_benchmarks(as_of: str | None = None) -> str:
 
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     return str(nightly_cohort_benchmarks(as_of=day))
+
+
+@shared_task(name="metrics.tasks.store_step_stays")
+def store_step_stays(as_of: str | None = None) -> str:
+    """Nightly: store the stays in each step ended before the day (ISO date; default today)."""
+    from metrics.stays import store_step_stays as store
+
+    day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return str(store(as_of=day))

@@ -296,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.compute_cohort_benchmarks",
         "schedule": crontab(hour=2, minute=15),
     },
+    "step-stays": {  # the program dashboard's median days in each step
+        "task": "metrics.tasks.store_step_stays",
+        "schedule": crontab(hour=2, minute=20),
+    },
     "refresh-designations": {
         "task": "journey.tasks.refresh_designations",
         "schedule": crontab(hour=2, minute=30),

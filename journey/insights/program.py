@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
-
 from assessments import rules as audit_rules
 from designation.models.enrollment import OPEN_STATES
 from journey import charts
+from journey.insights import appeal_figures
+from journey.insights.tables import Table, days, percent, rows_of
+from metrics import stays
 
 STEP_LABELS = {
     "draft": "Registered (draft)",
@@ -34,22 +35,6 @@ KIND_LABELS = {
 RENEWAL_AHEAD_DAYS = 90
 
 
-@dataclass(frozen=True)
-class Table:
-    """One figure: a slug (its CSV name), a title, column headings and rows of values."""
-
-    slug: str
-    title: str
-    columns: tuple[str, ...]
-    rows: list[tuple]
-
-
-def _rows(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _label(state: str) -> str:
     return STEP_LABELS.get(state, state)
 
@@ -64,7 +49,7 @@ SELECT 'designated', count(*) FROM designation_designation WHERE state <> 'lapse
 
 def funnel() -> Table:
     """Organisations at each step today (one open enrollment each), and those designated."""
-    counts = dict(_rows(_FUNNEL_SQL, {"open": [str(s) for s in OPEN_STATES]}))
+    counts = dict(rows_of(_FUNNEL_SQL, {"open": [str(s) for s in OPEN_STATES]}))
     order = [*(str(s) for s in OPEN_STATES), "designated"]
     rows = [(_label(s), counts.get(s, 0)) for s in order]
     return Table("funnel", "Organisations at each step today", ("Step", "Organisations"), rows)
@@ -88,7 +73,7 @@ def flows(start: date, end: date) -> Table:
     """Enrollments that entered and left each step, per month."""
     rows = [
         (month.strftime("%Y-%m"), _label(state), int(entered), int(left))
-        for month, state, entered, left in _rows(
+        for month, state, entered, left in rows_of(
             _FLOW_SQL, {"start": start, "end": end + timedelta(days=1)}
         )
     ]
@@ -112,8 +97,8 @@ GROUP BY kind, attempt ORDER BY kind, attempt
 def pass_rates(start: date, end: date) -> Table:
     """Decided audits and passes per assessment and attempt (corrections count once)."""
     rows = [
-        (KIND_LABELS.get(kind, kind), attempt, decided, passed, _percent(passed, decided))
-        for kind, attempt, decided, passed in _rows(
+        (KIND_LABELS.get(kind, kind), attempt, decided, passed, percent(passed, decided))
+        for kind, attempt, decided, passed in rows_of(
             _VERDICTS_SQL, {"start": start, "end": end + timedelta(days=1)}
         )
     ]
@@ -125,38 +110,11 @@ def pass_rates(start: date, end: date) -> Table:
     )
 
 
-def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
-
-
-_STAY_SQL = """
-WITH moves AS (
-    SELECT enrollment_id, to_state AS state, at,
-           lead(at) OVER (PARTITION BY enrollment_id ORDER BY sequence) AS left_at
-    FROM designation_enrollmentevent WHERE from_state <> to_state
-)
-SELECT state, count(*),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at) / 86400)
-FROM moves
-WHERE left_at >= %(start)s AND left_at < %(end)s
-GROUP BY state
-"""
-
-
 def median_days(start: date, end: date) -> Table:
     """Median days enrollments spent in each step, over the stays that ended in the range."""
-    found = {
-        state: (n, median)
-        for state, n, median in _rows(_STAY_SQL, {"start": start, "end": end + timedelta(days=1)})
-    }
     order = [str(s) for s in OPEN_STATES]
-    rows = [
-        (_label(s), found[s][0], Decimal(str(found[s][1])).quantize(Decimal("0.1")))
-        for s in order
-        if s in found
-    ]
+    found = stays.median_days_by_step(start=start, end=end, states=order)
+    rows = [(_label(s), found[s][0], days(found[s][1])) for s in order if s in found]
     return Table(
         "median-days", "Median days in each step", ("Step", "Stays ended", "Median days"), rows
     )
@@ -182,12 +140,12 @@ def turnaround(start: date, end: date) -> Table:
         (
             KIND_LABELS.get(kind, kind),
             n,
-            Decimal(str(median)).quantize(Decimal("0.1")),
+            days(median),
             on_time,
             n - on_time,
-            _percent(on_time, n),
+            percent(on_time, n),
         )
-        for kind, n, median, on_time in _rows(_TURNAROUND_SQL, params)
+        for kind, n, median, on_time in rows_of(_TURNAROUND_SQL, params)
     ]
     return Table(
         "turnaround",
@@ -209,7 +167,7 @@ def fees(start: date, end: date) -> Table:
     """ISSI fees charged per month (each attempt once: a correction is not charged again)."""
     rows = [
         (month.strftime("%Y-%m"), currency, attempts, amount)
-        for month, currency, attempts, amount in _rows(
+        for month, currency, attempts, amount in rows_of(
             _FEES_SQL, {"start": start, "end": end + timedelta(days=1)}
         )
     ]
@@ -230,7 +188,7 @@ SELECT (SELECT count(*) FROM designation_incentivegrant),
 
 def incentive(today: date) -> Table:
     """Early-adoption incentive grants used of the quota in force."""
-    used, quota = _rows(_INCENTIVE_SQL, {"today": today})[0]
+    used, quota = rows_of(_INCENTIVE_SQL, {"today": today})[0]
     rows = [(used, quota, None if quota is None else max(quota - used, 0))]
     return Table("incentive", "Early-adoption incentive", ("Grants used", "Of N", "Left"), rows)
 
@@ -258,7 +216,7 @@ def renewals(today: date, *, grace_days: int = 30) -> Table:
     params = {"today": today, "grace": grace_days, "ahead": RENEWAL_AHEAD_DAYS}
     rows = [
         (month.strftime("%Y-%m"), due, at_risk)
-        for month, due, at_risk in _rows(_RENEWALS_SQL, params)
+        for month, due, at_risk in rows_of(_RENEWALS_SQL, params)
     ]
     return Table(
         "renewals",
@@ -290,6 +248,11 @@ class ProgramInsights:
         return charts.trend_chart(series, None)
 
     @property
+    def appeals_chart(self) -> appeal_figures.BarChart:
+        """Appeals filed, upheld and overturned per month of the range."""
+        return appeal_figures.appeals_chart(self.tables["appeals"], self.start, self.end)
+
+    @property
     def ordered_tables(self) -> list[Table]:
         """The tables shown below the two charts, in reading order."""
         order = ("renewals", "flows", "pass-rates", "median-days", "turnaround", "incentive")
@@ -316,6 +279,7 @@ def program_insights(*, start: date, end: date, today: date) -> ProgramInsights:
         median_days(start, end),
         turnaround(start, end),
         fees(start, end),
+        appeal_figures.appeals(start, end),
         incentive(today),
         renewals(today),
     ]
@@ -331,6 +295,7 @@ def table_named(slug: str, *, start: date, end: date, today: date) -> Table | No
         "median-days": lambda: median_days(start, end),
         "turnaround": lambda: turnaround(start, end),
         "fees": lambda: fees(start, end),
+        "appeals": lambda: appeal_figures.appeals(start, end),
         "incentive": lambda: incentive(today),
         "renewals": lambda: renewals(today),
     }

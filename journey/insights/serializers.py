@@ -109,8 +109,28 @@ def benchmarks_payload(page) -> dict:
     }
 
 
+PROGRAM_TABLES = (
+    "funnel",
+    "flows",
+    "pass-rates",
+    "median-days",
+    "turnaround",
+    "fees",
+    "appeals",
+    "incentive",
+    "renewals",
+)
+
+
 class ProgramTableSerializer(serializers.Serializer):
-    slug = serializers.CharField(help_text="Its CSV name: /program/insights/<slug>.csv")
+    slug = serializers.ChoiceField(
+        choices=PROGRAM_TABLES,
+        help_text=(
+            "Its CSV name: /program/insights/<slug>.csv. `appeals`: per month and what was "
+            "appealed (in words), appeals filed, decided, upheld, overturned, and the median "
+            "days from filing to decision of those decided that month (null when none was)."
+        ),
+    )
     title = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(
