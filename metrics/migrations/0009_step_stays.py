@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('designation', '0011_reopen_eligibility_edge'),
-        ('metrics', '0007_cohort_benchmark'),
+        ('metrics', '0008_bounds_and_date_orderings'),
     ]
 
     operations = [
