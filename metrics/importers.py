@@ -73,6 +73,7 @@ def _staged(kind: ImportKind) -> staging.StagedFormat:
         ),
         blank_header_is_empty=True,
         copy_messages=_COPY_MESSAGES,
+        freeze=True,  # run_import loads in a transaction (or savepoint) of its own
     )
 
 
@@ -113,10 +114,11 @@ def _save(
         rate_before = window_rate(cursor, organization_id, today)
         try:
             with transaction.atomic():
-                if first:  # nothing to compare with: a plain sorted INSERT
+                if first:  # nothing to compare with: a plain sorted INSERT, rollups with it
                     cursor.execute(kind.insert_sql, params)
-                    created, updated = cursor.rowcount, 0
-                    rollups_move = created > 0
+                    file_rows = cursor.fetchall()
+                    created, updated = sum(rows for _, rows in file_rows), 0
+                    rollups_move = False  # written by the same statement
                     written = None  # every row of the file is new
                 else:
                     cursor.execute(kind.upsert_sql, params)
@@ -127,8 +129,10 @@ def _save(
         except DatabaseError:
             _validate(cursor, kind, today)  # names every bad cell and raises ImportRejected
             raise  # no rule explains the failure: a fault, not the file's
-        cursor.execute(kind.changes_sql, params)  # rows per month of the file
-        changes = ImportChanges.of(_per_month(cursor.fetchall(), written), today, rate_before)
+        if not first:
+            cursor.execute(kind.changes_sql, params)  # rows per month of the file
+            file_rows = cursor.fetchall()
+        changes = ImportChanges.of(_per_month(file_rows, written), today, rate_before)
         if rollups_move:
             cursor.execute(kind.rollup_sql, params)
         changes.case_rate_after = window_rate(cursor, organization_id, today)

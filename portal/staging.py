@@ -48,6 +48,9 @@ class StagedFormat:
     blank_header_is_empty: bool = False  # a header of blanks is "empty", not an unknown column
     copy_messages: tuple[tuple[str, str], ...] = ()  # (COPY's words, the person's words)
     on_commit_drop: bool = False
+    # COPY FREEZE: rows written frozen, so the first read does not set every row's hint bits
+    # and write the whole table again. Needs `load` in the (sub)transaction that runs it alone.
+    freeze: bool = False
 
 
 def read_header(fileobj: BinaryIO, spec: StagedFormat) -> list[str]:
@@ -104,9 +107,10 @@ def load(cursor, fileobj: BinaryIO, names: list[str], spec: StagedFormat) -> int
     columns = ", ".join(f"{name} text" for name in spec.columns)
     drop = " ON COMMIT DROP" if spec.on_commit_drop else ""
     cursor.execute(f"CREATE TEMP TABLE {spec.table} ({columns}){drop}")
+    freeze = ", FREEZE" if spec.freeze else ""
     copy = (
         f"COPY {spec.table} ({', '.join(names)}) FROM STDIN "
-        "WITH (FORMAT csv, HEADER false, ENCODING 'UTF8')"
+        f"WITH (FORMAT csv, HEADER false, ENCODING 'UTF8'{freeze})"
     )
     try:
         cursor.copy_expert(copy, fileobj, COPY_BUFFER)
