@@ -120,11 +120,16 @@ CASES = ImportKind(
             SELECT %(org)s, case_id, opened_on, program, customer_tenant_id, severity, title
             FROM ({_CASE_CHECKED}) AS v
             ORDER BY case_id
-            RETURNING date_trunc('month', opened_on)::date AS month, program = 'CSP' AS csp
+            RETURNING opened_on, program = 'CSP' AS csp
         ),
-        per_month AS (
-            SELECT month, count(*) AS rows, count(*) FILTER (WHERE csp) AS csp_cases
-            FROM inserted GROUP BY month
+        per_day AS (
+            SELECT opened_on, count(*) AS rows, count(*) FILTER (WHERE csp) AS csp_cases
+            FROM inserted GROUP BY opened_on
+        ),
+        per_month AS (  -- a few hundred days, not a million rows, through date_trunc
+            SELECT date_trunc('month', opened_on)::date AS month, sum(rows)::bigint AS rows,
+                   sum(csp_cases)::bigint AS csp_cases
+            FROM per_day GROUP BY 1
         ),
         rolled_up AS (
             INSERT INTO metrics_monthlyrollup AS r
@@ -145,9 +150,12 @@ CASES = ImportKind(
     # with what they replace; a re-import leaves none, so it writes and locks nothing. The
     # rollups are recomputed only when a case is new in CSP, or moved month or program.
     # Per month of the file, its rows (the write statement says which it created or changed).
+    # Grouped by day first (the file is written, so every day is valid): a few hundred values
+    # cast and truncated instead of a million.
     changes_sql=f"""
-        SELECT date_trunc('month', NULLIF(btrim(opened_on), '')::date)::date, count(*)
-        FROM {STAGE} GROUP BY 1 ORDER BY 1
+        SELECT date_trunc('month', day::date)::date, sum(rows)::bigint
+        FROM (SELECT btrim(opened_on) AS day, count(*) AS rows FROM {STAGE} GROUP BY 1) AS days
+        GROUP BY 1 ORDER BY 1
     """,  # noqa: S608 (built from constants; values are parameters)
     upsert_sql=f"""
         WITH changed AS MATERIALIZED (
