@@ -3,6 +3,7 @@
     make bench                      # scales S then M (the default)
     make bench SCALE=S              # the quick one
     make bench SCALE=L              # 500,000 organisations: long-running (see bench/data.py)
+    make bench-nightly              # the nightly job alone at L (its own RESULTS.md section)
     DEBUG=1 .venv/bin/python -m bench --scale S --rounds 5
 
 Data lives in a separate database (BENCH_DATABASE_NAME, default `bench`) on the portal's server
@@ -23,21 +24,23 @@ from bench.timing import Report
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 LATEST = "## Latest `make bench` run"
+NIGHTLY = "## Latest `make bench-nightly` run (the nightly job alone)"
 
 
-def write_results(report: Report, command: str) -> None:
-    """Replace the latest-run section of bench/RESULTS.md (the rest is kept as written)."""
+def write_results(report: Report, command: str, title: str = LATEST) -> None:
+    """Replace the section `title` of bench/RESULTS.md, or add it at the end (the rest is kept
+    as written)."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    head = text.split(LATEST)[0].rstrip() + "\n\n"
-    rest = ""
-    if LATEST in text:  # keep whatever follows the latest-run section
-        after = text.split(LATEST, 1)[1]
+    head, rest = text.rstrip() + "\n\n", ""
+    if title in text:  # keep whatever precedes and follows that section
+        before, after = text.split(title, 1)
+        head = before.rstrip() + "\n\n"
         marker = after.find("\n## ")
         rest = after[marker:] if marker >= 0 else ""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     section = (
-        f"{LATEST}\n\nWritten by the benchmark itself ({stamp}, load average {load} at the end"
+        f"{title}\n\nWritten by the benchmark itself ({stamp}, load average {load} at the end"
         f" of the run) with:\n\n    {command}\n\n```\n" + "\n".join(report.lines) + "\n```\n"
     )
     RESULTS.write_text(head + section + rest)
@@ -56,6 +59,11 @@ def main() -> None:
     parser.add_argument("--skip-import", action="store_true", help="leave out the 1M-row import")
     parser.add_argument("--skip-reads", action="store_true", help="leave out the read paths")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument(
+        "--nightly-only",
+        action="store_true",
+        help="only the nightly job (as make bench-nightly); written to its own RESULTS.md section",
+    )
     options = parser.parse_args()
     if options.rounds < 3:
         parser.error("--rounds must be at least 3: a median needs them")
@@ -85,6 +93,8 @@ def main() -> None:
             data.generate(scale)
         report.say(" Nightly job")
         nightly.run(report, scale, options.rounds)
+        if options.nightly_only:
+            continue
         if not options.skip_import:
             report.say(" Import")
             imports.run(report, options.rounds)
@@ -93,7 +103,13 @@ def main() -> None:
             reads.run(report)
     if not options.no_results:
         args = " ".join(f"--scale {name}" for name in scales)
-        write_results(report, f"DEBUG=1 .venv/bin/python -m bench {args} --rounds {options.rounds}")
+        if options.nightly_only:
+            args += " --nightly-only"
+        write_results(
+            report,
+            f"DEBUG=1 .venv/bin/python -m bench {args} --rounds {options.rounds}",
+            NIGHTLY if options.nightly_only else LATEST,
+        )
 
 
 if __name__ == "__main__":

@@ -118,9 +118,9 @@ def generate(scale: Scale) -> None:
             """
             INSERT INTO designation_organization
                 (partner_id, legal_name, country, in_good_standing, partner_center_registered,
-                 tax_billing_on_file, representative_attested, created_at)
+                 tax_billing_on_file, representative_attested, facts_source, created_at)
             SELECT %(prefix)s || lpad(n::text, 6, '0'), 'Bench partner ' || lpad(n::text, 6, '0'),
-                   'US', true, true, true, false, now()
+                   'US', true, true, true, false, 'declared', now()
             FROM generate_series(0, %(orgs)s - 1) AS n
             """,
             {"prefix": PARTNER_PREFIX, "orgs": scale.organizations},

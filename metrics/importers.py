@@ -7,14 +7,10 @@ the rules run as set-based SQL to list every bad cell. The organisation's rollup
 recomputed. All or nothing: any bad row and nothing changes. No query runs per row.
 """
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
-import psycopg2
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -23,22 +19,14 @@ from designation.models import Organization
 from metrics.import_changes import ImportChanges, window_rate
 from metrics.importsql import KINDS, STAGE, ImportKind
 from metrics.models import ImportRecord
+from portal import staging
 
-BOM = b"\xef\xbb\xbf"
-ERROR_LIMIT = 100  # errors listed in an answer; the total is always given
 _IMPORT_LOCK = 0x4D49  # first key of the per-organisation import advisory lock ("MI")
-_COPY_BUFFER = 1 << 20
 FAILED = "The import failed because of a fault on our side; nothing was changed. Try again later."
 
 
-class ImportRejected(Exception):
+class ImportRejected(staging.Rejected):
     """The file (or a row in it) breaks a rule; nothing was changed."""
-
-    def __init__(self, detail: str, errors: list[dict], error_count: int | None = None):
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = errors[:ERROR_LIMIT]
-        self.error_count = len(errors) if error_count is None else error_count
 
 
 @dataclass
@@ -62,92 +50,42 @@ class ImportOutcome:
         return {"detail": self.detail, "errors": self.errors, "error_count": self.error_count}
 
 
-def _error(row: int | None, column: str, message: str) -> dict:
-    return {"row": row, "column": column, "message": message}
-
-
-def read_header(fileobj: BinaryIO, kind: ImportKind) -> list[str]:
-    """Consume and check the header row; the stream is left at the first data row."""
-    first = fileobj.readline(64 * 1024)
-    if first.startswith(BOM):
-        first = first[len(BOM) :]
-    if not first.strip():
-        raise ImportRejected(
-            f"The file is empty. Upload {kind.file_name} with a header row "
-            f"({', '.join(kind.columns)}) and one row per line.",
-            [_error(1, "", "The header row is missing.")],
-        )
-    try:
-        text = first.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            "The file is not UTF-8 text. Save it as CSV UTF-8 and upload it again.",
-            [_error(1, "", "The header row is not UTF-8 text.")],
-        ) from exc
-    names = [name.strip().lower() for name in next(csv.reader(io.StringIO(text)), [])]
-    errors = [
-        _error(1, name, f"Unknown column “{name}”. The columns are: {', '.join(kind.columns)}.")
-        for name in names
-        if name not in kind.columns
-    ]
-    errors += [
-        _error(1, name, f"The column “{name}” appears more than once.")
-        for index, name in enumerate(names)
-        if name in names[:index] and name in kind.columns
-    ]
-    errors += [
-        _error(1, name, f"The required column “{name}” is missing.")
-        for name in kind.required
-        if name not in names
-    ]
-    if errors:
-        raise ImportRejected("The header row does not match the file's format.", errors)
-    return names
-
-
-_COPY_MESSAGES = [
+_COPY_MESSAGES = (
     ("extra data after last expected column", "This row has more values than the header."),
     ("missing data for column", "This row has fewer values than the header."),
     ("unterminated CSV quoted field", "A quoted value is not closed."),
     ("invalid byte sequence", "This row is not valid UTF-8 text."),
-]
+)
 
 
-def _copy_error(exc: psycopg2.Error) -> ImportRejected:
-    """Turn COPY's complaint about the file into a row and a message a person can act on."""
-    primary = getattr(exc.diag, "message_primary", None) or str(exc)
-    line = re.search(r"line (\d+)", getattr(exc.diag, "context", None) or "")
-    row = int(line.group(1)) + 1 if line else None  # COPY counts from the row after the header
-    message = next(
-        (text for needle, text in _COPY_MESSAGES if needle in primary),
-        f"This row could not be read ({primary}).",
+def _staged(kind: ImportKind) -> staging.StagedFormat:
+    """How a file of `kind` is staged, and the words of its refusals."""
+    return staging.StagedFormat(
+        table=STAGE,
+        columns=kind.columns,
+        required=kind.required,
+        rejected=ImportRejected,
+        empty=f"The file is empty. Upload {kind.file_name} with a header row "
+        f"({', '.join(kind.columns)}) and one row per line.",
+        not_utf8=(
+            "The file is not UTF-8 text. Save it as CSV UTF-8 and upload it again.",
+            "The header row is not UTF-8 text.",
+        ),
+        blank_header_is_empty=True,
+        copy_messages=_COPY_MESSAGES,
+        freeze=True,  # run_import loads in a transaction (or savepoint) of its own
     )
-    return ImportRejected("The file could not be read as CSV.", [_error(row, "", message)])
 
 
-def _load(cursor, fileobj: BinaryIO, names: list[str], kind: ImportKind) -> int:
-    """Create the staging table and COPY the rest of the stream into it; return the row count."""
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    columns = ", ".join(f"{name} text" for name in kind.columns)
-    cursor.execute(f"CREATE TEMP TABLE {STAGE} ({columns})")
-    copy = (
-        f"COPY {STAGE} ({', '.join(names)}) FROM STDIN "
-        "WITH (FORMAT csv, HEADER false, ENCODING 'UTF8')"
-    )
-    try:
-        cursor.copy_expert(copy, fileobj, _COPY_BUFFER)
-    except psycopg2.DataError as exc:
-        raise _copy_error(exc) from exc
-    return cursor.rowcount
+def read_header(fileobj: BinaryIO, kind: ImportKind) -> list[str]:
+    """Consume and check the header row; the stream is left at the first data row."""
+    return staging.read_header(fileobj, _staged(kind))
 
 
 def _validate(cursor, kind: ImportKind, today: date) -> None:
     """Run every rule over the staging table; raise with the first errors and the total."""
-    cursor.execute(kind.validate_sql, {"today": today, "limit": ERROR_LIMIT})
-    found = cursor.fetchall()
-    if found:
-        total = found[0][3]
-        errors = [_error(row, column, message) for row, column, message, _ in found]
+    errors, total = staging.bad_cells(cursor, kind.validate_sql, {"today": today})
+    if errors:
         noun = "row has an error" if total == 1 else "errors were found"
         raise ImportRejected(
             f"The file was not imported: {total} {noun}. Correct them and upload it again; "
@@ -176,10 +114,11 @@ def _save(
         rate_before = window_rate(cursor, organization_id, today)
         try:
             with transaction.atomic():
-                if first:  # nothing to compare with: a plain sorted INSERT
+                if first:  # nothing to compare with: a plain sorted INSERT, rollups with it
                     cursor.execute(kind.insert_sql, params)
-                    created, updated = cursor.rowcount, 0
-                    rollups_move = created > 0
+                    file_rows = cursor.fetchall()
+                    created, updated = sum(rows for _, rows in file_rows), 0
+                    rollups_move = False  # written by the same statement
                     written = None  # every row of the file is new
                 else:
                     cursor.execute(kind.upsert_sql, params)
@@ -190,8 +129,10 @@ def _save(
         except DatabaseError:
             _validate(cursor, kind, today)  # names every bad cell and raises ImportRejected
             raise  # no rule explains the failure: a fault, not the file's
-        cursor.execute(kind.changes_sql, params)  # rows per month of the file
-        changes = ImportChanges.of(_per_month(cursor.fetchall(), written), today, rate_before)
+        if not first:
+            cursor.execute(kind.changes_sql, params)  # rows per month of the file
+            file_rows = cursor.fetchall()
+        changes = ImportChanges.of(_per_month(file_rows, written), today, rate_before)
         if rollups_move:
             cursor.execute(kind.rollup_sql, params)
         changes.case_rate_after = window_rate(cursor, organization_id, today)
@@ -245,7 +186,7 @@ def run_import(
         with connection.cursor() as cursor:
             try:
                 with transaction.atomic():
-                    rows = _load(cursor, fileobj, names, spec)
+                    rows = staging.load(cursor, fileobj, names, _staged(spec))
                 if rows == 0:
                     raise ImportRejected(
                         "The file has a header row but no data rows: nothing to import.", []

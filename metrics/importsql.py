@@ -1,11 +1,8 @@
-"""The SQL of the importer: per file kind, its columns, its rules, its writes and its rollups.
+"""The SQL of the importer's two kinds, cases.csv and revenue.csv: their columns, rules, writes
+and rollups (the shape they share is metrics.importkind).
 
-A staged file (text columns, in file order) is written by ONE statement whose SELECT turns any
-value breaking a rule into NULL (or a cast error, or a repeated key): a bad file therefore fails
-that statement, which is rolled back. Only then do the rules run one by one, as set-based SQL
-over the numbered staging rows, to name every bad cell (row, column, message). A good file is
-read once; a bad one is explained in full. Values are trimmed; an empty value is a missing one.
-Rows are numbered as a spreadsheet shows them: the header is row 1.
+A good file is read once; a bad one is explained in full. Values are trimmed; an empty value is a
+missing one.
 
 Cases have two writes (measured on 1M rows, see bench/RESULTS.md): a plain INSERT sorted by
 case_id when the organisation has no cases yet (the unique index refuses a repeated case ID), and
@@ -16,125 +13,23 @@ checked without a regex: under DateStyle ISO a YYYY-MM-DD day is ten characters 
 unchanged through ::date::text.
 """
 
-from dataclasses import dataclass
-
 from metrics import rules
+from metrics.importkind import (
+    STAGE,
+    WRITTEN_PER_MONTH,
+    ImportKind,
+    is_date,
+    is_month,
+    one_of,
+    quoted,
+    refused,
+)
 from portal.bounds import REVENUE_AMOUNT
 
-STAGE = "metrics_import_stage"
+__all__ = ["KINDS", "STAGE", "ImportKind"]
+
 _MONTH = r"'^\d{4}-\d\d$'"
 _AMOUNT = r"'^\d+(\.\d{1,2})?$'"  # beyond bounds.REVENUE_AMOUNT the table's check refuses it
-
-
-def _quoted(value: str) -> str:
-    """A value echoed in a message: shortened, in curly quotes."""
-    return f"'“' || left({value}, 40) || '”'"
-
-
-def _is_date(text: str) -> str:
-    """True when `text` is a real calendar day written YYYY-MM-DD, without raising (no regex)."""
-    year, month, day = f"substr({text}, 1, 4)", f"substr({text}, 6, 2)", f"substr({text}, 9, 2)"
-    y = f"{year}::int"
-    leap = f"(mod({y}, 4) = 0 AND (mod({y}, 100) <> 0 OR mod({y}, 400) = 0))"
-    return (
-        f"(CASE WHEN translate({text}, '0123456789', '##########') = '####-##-##' "
-        f"AND {year} >= '0001' AND {month} BETWEEN '01' AND '12' AND {day} >= '01' "
-        f"THEN {day} <= CASE WHEN {month} IN ('04', '06', '09', '11') THEN '30' "
-        f"WHEN {month} <> '02' THEN '31' WHEN {leap} THEN '29' ELSE '28' END "
-        "ELSE false END)"
-    )
-
-
-def _is_month(text: str) -> str:
-    return f"({text} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])$' AND {text} >= '0001')"
-
-
-def _one_of(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
-
-
-@dataclass(frozen=True)
-class ImportKind:
-    """One importable file: its columns, its rules, its single-statement write and its rollups."""
-
-    file_name: str
-    columns: tuple[str, ...]
-    required: tuple[str, ...]
-    normalised: str  # SELECT list naming each column's trimmed, empty-as-NULL value
-    checks: tuple[tuple[str, str], ...]  # (column, CASE ... THEN message END)
-    key: tuple[str, ...]
-    upsert_sql: str  # counts (created, updated); fails on any bad row
-    rollup_sql: str  # the organisation's rollup columns this kind feeds, recomputed
-    changes_sql: str = ""  # per month of the file: (month, rows, written new, written changed)
-    insert_sql: str = ""  # a plain INSERT for an organisation with no rows yet; fails likewise
-    table: str = ""  # the table insert_sql writes, to ask whether the organisation has rows
-
-    @property
-    def prepare_sql(self) -> str:
-        """Lock the organisation once for the statement, set the session for the write, and
-        answer whether the organisation has rows yet (no row at all: it does not exist).
-
-        FOR KEY SHARE until commit keeps the organisation from being deleted or re-keyed;
-        naming it in metrics.checked_organization lets its cases skip the per-row trigger
-        (migration 0003); ::date::text reads a day back as YYYY-MM-DD only under DateStyle ISO;
-        no hash joins: the upsert's rows come sorted by case_id and merge with the unique index
-        (a hash join spilled the 1M staged rows to disk in batches: measured 25% slower).
-        """
-        has_rows = (
-            f"EXISTS (SELECT FROM {self.table} WHERE organization_id = o.id)"
-            if self.table
-            else "true"
-        )
-        return f"""
-            SELECT set_config('DateStyle', 'ISO', true),
-                   set_config('metrics.checked_organization', o.id::text, true), {has_rows},
-                   set_config('enable_hashjoin', 'off', true)
-            FROM designation_organization o WHERE o.id = %(org)s FOR KEY SHARE
-        """  # noqa: S608 (built from constants; values are parameters)
-
-    @property
-    def validate_sql(self) -> str:
-        """Every bad cell (row, column, message), first ERROR_LIMIT by row, with the total."""
-        order = {name: index for index, name in enumerate(self.columns)}
-        messages = ", ".join(
-            f"{expression} AS m{n}" for n, (_, expression) in enumerate(self.checks)
-        )
-        any_message = " OR ".join(f"m{n} IS NOT NULL" for n in range(len(self.checks)))
-        cells = ", ".join(
-            f"({order[column]}, '{column}', m{n})" for n, (column, _) in enumerate(self.checks)
-        )
-        key = ", ".join(self.key)
-        shown_key = " || ' ' || ".join(f"coalesce({name}, '')" for name in self.key)
-        # A fresh temporary table filled by one COPY keeps the file's order in its ctid. Every
-        # rule runs once per row (OFFSET 0 keeps them from being inlined twice); only the rows
-        # with a message are then turned into one row per bad cell.
-        return f"""
-            WITH v AS (
-                SELECT row_number() OVER (ORDER BY ctid) AS row_no, {self.normalised}
-                FROM {STAGE}
-            ),
-            bad AS (
-                SELECT flagged.row_no, c.position, c.column_name, c.message
-                FROM (
-                    SELECT * FROM (SELECT row_no, {messages} FROM v OFFSET 0) AS each_row
-                    WHERE {any_message}
-                ) AS flagged
-                CROSS JOIN LATERAL (VALUES {cells}) AS c(position, column_name, message)
-                WHERE c.message IS NOT NULL
-                UNION ALL
-                SELECT row_no, {order[self.key[0]]}, '{self.key[0]}',
-                       'The same {" and ".join(self.key)} (' || {shown_key}
-                       || ') is already on row ' || (first_row + 1) || ' of this file.'
-                FROM (
-                    SELECT row_no, {key},
-                           min(row_no) OVER (PARTITION BY {key}) AS first_row
-                    FROM v WHERE {" AND ".join(f"{name} IS NOT NULL" for name in self.key)}
-                ) AS keyed
-                WHERE row_no > first_row
-            )
-            SELECT row_no + 1, column_name, message, count(*) OVER ()
-            FROM bad ORDER BY row_no, position LIMIT %(limit)s
-        """  # noqa: S608 (built from constants; values are parameters)
 
 
 _CASE_VALUES = """
@@ -147,39 +42,23 @@ _CASE_VALUES = """
 """
 
 
-# Each staged row once: trimmed (fenced by OFFSET 0), the day cast once. A value breaking a rule
-# raises right there (metrics_import_refused, migration 0003), before any row is sorted or
-# written, so a bad file fails fast; validate_sql then names every bad cell.
-def _refused(value: str) -> str:
-    return f"metrics_import_refused({value})"
-
-
 _CASE_CHECKED = f"""
-    SELECT CASE WHEN length(case_id) <= 64 THEN case_id ELSE {_refused("case_id")} END
+    SELECT CASE WHEN length(case_id) <= 64 THEN case_id ELSE {refused("case_id")} END
                AS case_id,
            CASE WHEN length(opened_on) = 10 AND day::text = opened_on AND day <= %(today)s
-                THEN day ELSE {_refused("day")} END AS opened_on,
-           CASE WHEN program IN {_one_of(rules.CASE_PROGRAMS)} THEN program
-                ELSE {_refused("program")} END AS program,
+                THEN day ELSE {refused("day")} END AS opened_on,
+           CASE WHEN program IN {one_of(rules.CASE_PROGRAMS)} THEN program
+                ELSE {refused("program")} END AS program,
            CASE WHEN length(customer_tenant_id) <= 100 THEN customer_tenant_id
-                ELSE {_refused("customer_tenant_id")} END AS customer_tenant_id,
-           CASE WHEN severity IN ('', {_one_of(rules.SEVERITIES)[1:]} THEN severity
-                ELSE {_refused("severity")} END AS severity,
-           CASE WHEN length(title) <= 500 THEN title ELSE {_refused("title")} END AS title
+                ELSE {refused("customer_tenant_id")} END AS customer_tenant_id,
+           CASE WHEN severity IN ('', {one_of(rules.SEVERITIES)[1:]} THEN severity
+                ELSE {refused("severity")} END AS severity,
+           CASE WHEN length(title) <= 500 THEN title ELSE {refused("title")} END AS title
     FROM (
         SELECT *, opened_on::date AS day
         FROM (SELECT {_CASE_VALUES} FROM {STAGE} OFFSET 0) AS trimmed OFFSET 0
     ) AS typed
 """  # noqa: S608 (built from constants)
-
-# What the upsert wrote, per month: [[month, created, changed], ...] (one small aggregate).
-_WRITTEN_PER_MONTH = """(
-    SELECT coalesce(json_agg(json_build_array(month, created, changed)), '[]')
-    FROM (SELECT month, count(*) FILTER (WHERE inserted) AS created,
-                 count(*) FILTER (WHERE NOT inserted) AS changed
-          FROM upserted GROUP BY month) AS per_month
-)"""
-
 
 CASES = ImportKind(
     file_name="cases.csv",
@@ -196,15 +75,15 @@ CASES = ImportKind(
         (
             "opened_on",
             "CASE WHEN opened_on IS NULL THEN 'The opening date is required.' "
-            f"WHEN NOT {_is_date('opened_on')} THEN {_quoted('opened_on')} "
+            f"WHEN NOT {is_date('opened_on')} THEN {quoted('opened_on')} "
             "|| ' is not a date in the form YYYY-MM-DD.' "
-            f"WHEN opened_on > to_char(%(today)s::date, 'YYYY-MM-DD') THEN {_quoted('opened_on')} "
+            f"WHEN opened_on > to_char(%(today)s::date, 'YYYY-MM-DD') THEN {quoted('opened_on')} "
             "|| ' is in the future.' END",
         ),
         (
             "program",
             "CASE WHEN program IS NULL THEN 'The program is required (CSP, EA, MCA or OTHER).' "
-            f"WHEN program NOT IN {_one_of(rules.CASE_PROGRAMS)} THEN {_quoted('program')} "
+            f"WHEN program NOT IN {one_of(rules.CASE_PROGRAMS)} THEN {quoted('program')} "
             "|| ' is not a program: use CSP, EA, MCA or OTHER.' END",
         ),
         (
@@ -214,8 +93,8 @@ CASES = ImportKind(
         ),
         (
             "severity",
-            f"CASE WHEN severity <> '' AND severity NOT IN {_one_of(rules.SEVERITIES)} "
-            f"THEN {_quoted('severity')} || ' is not a severity: use A, B, C or leave it empty.' "
+            f"CASE WHEN severity <> '' AND severity NOT IN {one_of(rules.SEVERITIES)} "
+            f"THEN {quoted('severity')} || ' is not a severity: use A, B, C or leave it empty.' "
             "END",
         ),
         (
@@ -230,20 +109,54 @@ CASES = ImportKind(
     # by case_id ("C" order, the column's) lets the unique index grow at its right edge and
     # feeds the anti-join in index order.
     table="metrics_case",
+    # The same statement counts the file's rows per month and writes the rollups from what it
+    # inserted (the organisation had no cases: its CSP counts are these), instead of reading
+    # the staged file and then the organisation's cases again (measured: 15% of the import).
+    # Months of stale non-zero counts are set to 0, as rollup_sql would.
     insert_sql=f"""
-        INSERT INTO metrics_case
-            (organization_id, case_id, opened_on, program, customer_tenant_id, severity, title)
-        SELECT %(org)s, case_id, opened_on, program, customer_tenant_id, severity, title
-        FROM ({_CASE_CHECKED}) AS v
-        ORDER BY case_id
+        WITH inserted AS (
+            INSERT INTO metrics_case
+                (organization_id, case_id, opened_on, program, customer_tenant_id, severity,
+                 title)
+            SELECT %(org)s, case_id, opened_on, program, customer_tenant_id, severity, title
+            FROM ({_CASE_CHECKED}) AS v
+            ORDER BY case_id
+            RETURNING opened_on, program = 'CSP' AS csp
+        ),
+        per_day AS (
+            SELECT opened_on, count(*) AS rows, count(*) FILTER (WHERE csp) AS csp_cases
+            FROM inserted GROUP BY opened_on
+        ),
+        per_month AS (  -- a few hundred days, not a million rows, through date_trunc
+            SELECT date_trunc('month', opened_on)::date AS month, sum(rows)::bigint AS rows,
+                   sum(csp_cases)::bigint AS csp_cases
+            FROM per_day GROUP BY 1
+        ),
+        rolled_up AS (
+            INSERT INTO metrics_monthlyrollup AS r
+                (organization_id, month, csp_case_count, csp_revenue_usd, acr_revenue_usd)
+            SELECT %(org)s, month, coalesce(counted.csp_cases, 0), 0, 0
+            FROM (SELECT month, csp_cases FROM per_month WHERE csp_cases > 0) AS counted
+            FULL JOIN (
+                SELECT month FROM metrics_monthlyrollup
+                WHERE organization_id = %(org)s AND csp_case_count <> 0
+            ) AS stale USING (month)
+            ON CONFLICT (organization_id, month) DO UPDATE
+                SET csp_case_count = EXCLUDED.csp_case_count
+                WHERE r.csp_case_count <> EXCLUDED.csp_case_count
+        )
+        SELECT month, rows FROM per_month ORDER BY month
     """,  # noqa: S608 (built from constants; values are parameters)
     # The rows that are new or differ from the stored ones (an anti-join on the unique index),
     # with what they replace; a re-import leaves none, so it writes and locks nothing. The
     # rollups are recomputed only when a case is new in CSP, or moved month or program.
     # Per month of the file, its rows (the write statement says which it created or changed).
+    # Grouped by day first (the file is written, so every day is valid): a few hundred values
+    # cast and truncated instead of a million.
     changes_sql=f"""
-        SELECT date_trunc('month', NULLIF(btrim(opened_on), '')::date)::date, count(*)
-        FROM {STAGE} GROUP BY 1 ORDER BY 1
+        SELECT date_trunc('month', day::date)::date, sum(rows)::bigint
+        FROM (SELECT btrim(opened_on) AS day, count(*) AS rows FROM {STAGE} GROUP BY 1) AS days
+        GROUP BY 1 ORDER BY 1
     """,  # noqa: S608 (built from constants; values are parameters)
     upsert_sql=f"""
         WITH changed AS MATERIALIZED (
@@ -265,7 +178,7 @@ CASES = ImportKind(
                 (organization_id, case_id, opened_on, program, customer_tenant_id, severity, title)
             SELECT %(org)s,
                    CASE WHEN case_id IS DISTINCT FROM previous THEN case_id
-                        ELSE {_refused("case_id")} END,
+                        ELSE {refused("case_id")} END,
                    opened_on, program, customer_tenant_id, severity, title
             FROM changed
             ORDER BY case_id
@@ -283,7 +196,7 @@ CASES = ImportKind(
                     ELSE old_month IS DISTINCT FROM date_trunc('month', opened_on)
                       OR (old_program = 'CSP') IS DISTINCT FROM (program = 'CSP') END), false)
                 FROM changed),
-               {_WRITTEN_PER_MONTH}
+               {WRITTEN_PER_MONTH}
         FROM upserted
     """,  # noqa: S608 (built from constants; values are parameters)
     # Every month of the organisation, so a case moved to another month leaves its old one.
@@ -323,24 +236,24 @@ REVENUE = ImportKind(
         (
             "billing_month",
             "CASE WHEN billing_month IS NULL THEN 'The billing month is required.' "
-            f"WHEN NOT {_is_month('billing_month')} THEN {_quoted('billing_month')} "
+            f"WHEN NOT {is_month('billing_month')} THEN {quoted('billing_month')} "
             "|| ' is not a month in the form YYYY-MM.' "
             "WHEN (billing_month || '-01')::date > date_trunc('month', %(today)s::date) "
-            f"THEN {_quoted('billing_month')} || ' is in the future.' END",
+            f"THEN {quoted('billing_month')} || ' is in the future.' END",
         ),
         (
             "source",
             "CASE WHEN source IS NULL THEN 'The source is required (CSP or ACR).' "
-            f"WHEN source NOT IN {_one_of(rules.REVENUE_SOURCES)} THEN {_quoted('source')} "
+            f"WHEN source NOT IN {one_of(rules.REVENUE_SOURCES)} THEN {quoted('source')} "
             "|| ' is not a source: use CSP or ACR.' END",
         ),
         (
             "amount_usd",
             f"CASE WHEN amount_usd IS NULL THEN 'The amount is required: {_AMOUNT_WORDS}' "
             "WHEN amount_usd !~ '^-?[0-9]+(\\.[0-9]{1,2})?$' THEN "
-            f"{_quoted('amount_usd')} || ' is not an amount: {_AMOUNT_WORDS}' "
+            f"{quoted('amount_usd')} || ' is not an amount: {_AMOUNT_WORDS}' "
             f"WHEN amount_usd LIKE '-%%' OR amount_usd::numeric > {REVENUE_AMOUNT.high} THEN "
-            f"{_quoted('amount_usd')} || ' is out of range: {_AMOUNT_WORDS}' END",
+            f"{quoted('amount_usd')} || ' is out of range: {_AMOUNT_WORDS}' END",
         ),
     ),
     key=("billing_month", "source"),
@@ -356,7 +269,7 @@ REVENUE = ImportKind(
                    CASE WHEN billing_month ~ {_MONTH}
                         AND (billing_month || '-01')::date <= date_trunc('month', %(today)s::date)
                         THEN (billing_month || '-01')::date END,
-                   CASE WHEN source IN {_one_of(rules.REVENUE_SOURCES)}
+                   CASE WHEN source IN {one_of(rules.REVENUE_SOURCES)}
                         AND (billing_month, source) IS DISTINCT FROM previous THEN source END,
                    CASE WHEN amount_usd ~ {_AMOUNT} THEN amount_usd::numeric(14, 2) END
             FROM (
@@ -370,7 +283,7 @@ REVENUE = ImportKind(
             RETURNING (xmax = 0) AS inserted, billing_month AS month
         )
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-               {_WRITTEN_PER_MONTH}
+               {WRITTEN_PER_MONTH}
         FROM upserted
     """,  # noqa: S608 (built from constants; values are parameters)
     rollup_sql="""
