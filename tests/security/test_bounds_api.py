@@ -42,6 +42,9 @@ IDS = {
     ("GET /api/v1/audits/", "auditor"),
     ("GET /api/v1/audits/", "enrollment"),
     ("GET /api/v1/enrollments/", "organization"),
+    ("GET /api/v1/fact-change-requests/", "organization"),
+    ("POST /api/v1/fact-change-requests/", "organization"),
+    ("POST /api/v1/fact-change-requests/", "fact_id"),
 }
 QUERY_RANGES = {("GET /api/v1/queues/{name}/", "older_than_days"): bounds.QUEUE_AGE_DAYS}
 # Every list's page parameters, and what a refusal says.
@@ -54,6 +57,7 @@ CALLERS = {
     f"{AUDIT_OPS}submit/": "auditor",
     f"{AUDIT_OPS}correct/": "auditor",
     "POST /api/v1/enrollments/": "partner_admin",
+    "POST /api/v1/fact-change-requests/": "partner_admin",
     "GET /api/v1/organizations/{id}/invitations/": "partner_admin",
     "GET /api/v1/organizations/{id}/members/": "partner_admin",
     "GET /api/v1/auth/tokens/": "partner_admin",
