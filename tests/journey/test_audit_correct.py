@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from assessments.models import AuditRecord
 from journey import services
+from portal.errors import Forbidden
 from tests.assessments.factories import audit_for, survey_report
 from tests.conftest import PortalClient
 from tests.designation import factories
@@ -214,3 +215,79 @@ def test_the_api_refuses_the_auditor_after_the_journey_moved_on_and_needs_the_re
         reviewer.username,
         passed_csat.pk,
     )
+
+
+# --- a performance determination corrected: by its reviewer once determined
+
+
+@pytest.fixture
+def performance(auditor, today):
+    """Frozen: 12 cases on USD 500,000 (the target 20.00 is 10 cases)."""
+    enrollment = enrollment_at("performance", attempt_status="in_progress")
+    return audit_for(
+        enrollment,
+        "performance",
+        auditor=auditor,
+        frozen_case_volume=12,
+        frozen_billed_revenue_usd="500000.00",
+    )
+
+
+def _submit(audit, volume, reason="Two merged tickets."):
+    data = {"validated_case_volume": volume, "adjustment_reason": reason}
+    return services.audit_submit(audit_id=audit.pk, by=audit.auditor, on=TODAY, data=data)
+
+
+def test_a_determined_pass_corrected_after_the_journey_moved_on_is_determined_again(
+    api_client, reviewer, performance, today
+):
+    _submit(performance, 10)
+    services.audit_determine(audit_id=performance.pk, by=reviewer, on=TODAY)
+    enrollment = performance.enrollment
+    enrollment.refresh_from_db()
+    assert enrollment.state == "customer_success"
+    url = reverse("audit-correct", args=[performance.pk])
+    body = {"validated_case_volume": 9, "adjustment_reason": "Three merged.", "reason": "Recount."}
+    api_client.force_authenticate(performance.auditor)
+    assert api_client.post(url, body, format="json").status_code == 403
+    api_client.force_authenticate(reviewer)
+    answer = api_client.post(url, body, format="json")
+    assert answer.status_code == 201, answer.content
+    new = AuditRecord.objects.get(supersedes=performance)
+    assert (new.status, str(new.final_case_rate), new.verdict) == ("determined", "18.00", "pass")
+    assert (new.determined_by, new.volume_adjustment, new.adjustment_reason) == (
+        reviewer,
+        -3,
+        "Three merged.",
+    )
+    enrollment.refresh_from_db()
+    assert enrollment.state == "customer_success"  # the journey stays
+    assert AuditRecord.objects.filter(enrollment=enrollment, kind="csat").count() == 1
+    # Turning the pass into a fail now would need the journey to move back: refused, nothing kept.
+    worse = {"validated_case_volume": 12, "reason": "Count them all."}
+    refused = api_client.post(reverse("audit-correct", args=[new.pk]), worse, format="json")
+    assert refused.status_code == 409
+    assert "would turn a pass into a fail" in refused.json()["detail"]
+    assert not AuditRecord.objects.filter(supersedes=new).exists()
+
+
+def test_a_determined_fail_still_at_its_step_is_the_reviewers_to_correct_and_moves_the_journey(
+    reviewer, performance, today
+):
+    _submit(performance, 12)
+    services.audit_determine(audit_id=performance.pk, by=reviewer, on=TODAY)
+    performance.refresh_from_db()
+    assert performance.verdict == "fail" and performance.enrollment.state == "performance"
+    data = {"validated_case_volume": 10, "adjustment_reason": "Two were Microsoft's own."}
+    with pytest.raises(Forbidden, match="Microsoft determined it"):
+        services.audit_correct(
+            audit_id=performance.pk, by=performance.auditor, on=TODAY, reason="x", data=data
+        )
+    new = services.audit_correct(
+        audit_id=performance.pk, by=reviewer, on=TODAY, reason="Recount.", data=data
+    )
+    assert (new.verdict, new.corrected_by) == ("pass", reviewer)
+    enrollment = new.enrollment
+    enrollment.refresh_from_db()
+    assert enrollment.state == "customer_success"  # still at its step: it decides again
+    assert enrollment.events.filter(transition="audit_corrected").count() == 1
