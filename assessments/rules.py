@@ -140,6 +140,28 @@ def adjustment_errors(adjustment: int | None, reason: str) -> dict[str, str]:
     return {}
 
 
+@dataclass(frozen=True)
+class PerformanceVolume:
+    volume: int | None
+    adjustment: int | None
+    errors: dict[str, str]
+
+
+def performance_volume(
+    frozen_case_volume: int | None,
+    excluded: list[ExcludedCaseInput],
+    explicit: int | None,
+    adjustment_reason: str,
+) -> PerformanceVolume:
+    """The validated volume a performance submission records, its adjustment, and what is wrong
+    (by field): the one place the volume rules are put together, for the service and the form."""
+    errors = performance_submission_errors(explicit, excluded, frozen_case_volume)
+    if errors or frozen_case_volume is None:
+        return PerformanceVolume(explicit, None, errors)
+    volume, adjustment = validated_volume(frozen_case_volume, len(excluded), explicit)
+    return PerformanceVolume(volume, adjustment, adjustment_errors(adjustment, adjustment_reason))
+
+
 # --- Corrections -----------------------------------------------------------------------------
 
 AUDITOR, REVIEWER = "auditor", "reviewer"

@@ -127,21 +127,16 @@ def _record_performance(audit: AuditRecord, data: dict, rules, on: date) -> None
         raise ConditionFailed(
             "Give the validated case volume as a whole number.", field="validated_case_volume"
         )
-    errors = audit_rules.performance_submission_errors(explicit, excluded, audit.frozen_case_volume)
-    volume, adjustment, reason = explicit, None, ""
-    if not errors and audit.frozen_case_volume is not None:
-        volume, adjustment = audit_rules.validated_volume(
-            audit.frozen_case_volume, len(excluded), explicit
-        )
-        reason = str(data.get("adjustment_reason") or "").strip()
-        errors = audit_rules.adjustment_errors(adjustment, reason)
-    if errors:
-        field, message = next(iter(errors.items()))
+    reason = str(data.get("adjustment_reason") or "").strip()
+    result = audit_rules.performance_volume(audit.frozen_case_volume, excluded, explicit, reason)
+    if result.errors:
+        field, message = next(iter(result.errors.items()))
         raise ConditionFailed(message, field=field)
-    audit.validated_case_volume = volume
-    audit.volume_adjustment = adjustment
-    audit.adjustment_reason = reason if adjustment is not None else ""
-    audit.proposed_case_rate = case_rate(volume, audit.frozen_billed_revenue_usd or Decimal("0"))
+    audit.validated_case_volume = result.volume
+    audit.volume_adjustment = result.adjustment
+    audit.adjustment_reason = reason if result.adjustment is not None else ""
+    revenue = audit.frozen_billed_revenue_usd or Decimal("0")
+    audit.proposed_case_rate = case_rate(result.volume, revenue)
     audit.save()
     ExcludedCase.objects.bulk_create(
         ExcludedCase(audit=audit, case_id=item.case_id.strip(), reason=item.reason.strip())

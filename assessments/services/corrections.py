@@ -16,6 +16,7 @@ from django.utils import timezone
 from assessments import rules as audit_rules
 from assessments.models import FROZEN_FIGURES, STEP_OF_KIND, AuditRecord, EvidenceFile
 from assessments.services.audits import _locked, _record_result, determine
+from designation.models import Enrollment
 from designation.permissions import is_reviewer
 from portal.errors import ConditionFailed, Conflict, Forbidden, NotFound
 
@@ -81,6 +82,9 @@ def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> Au
     reason = (reason or "").strip()
     with transaction.atomic():
         old = _locked(audit_id, by)
+        # Hold the enrollment still while deciding whether the journey moved past the step (a
+        # retake starting meanwhile takes this lock too); audit, then enrollment, as everywhere.
+        old.enrollment = Enrollment.objects.select_for_update().get(pk=old.enrollment_id)
         _require_current(old)
         refusal = correction_refusal_for(by, old)
         if refusal:

@@ -109,20 +109,18 @@ def _figures(audit, excluded, volume, adjustment, reason, rate, target) -> dict:
 
 
 def performance_errors(audit: AuditRecord, data: dict) -> dict[str, str]:
-    """What the program's rules refuse in a performance submission, by field (checked again by
-    the service; said here before the confirmation page)."""
+    """What the program's rules refuse in a performance submission, by field (the service checks
+    the same rule again; said here before the confirmation page)."""
     excluded = [
         audit_rules.ExcludedCaseInput(e["case_id"], e["reason"])
         for e in data.get("excluded_cases") or []
     ]
-    explicit = data.get("validated_case_volume")
-    errors = audit_rules.performance_submission_errors(explicit, excluded, audit.frozen_case_volume)
-    if errors or audit.frozen_case_volume is None:
-        return errors
-    _volume, adjustment = audit_rules.validated_volume(
-        audit.frozen_case_volume, len(excluded), explicit
-    )
-    return audit_rules.adjustment_errors(adjustment, data.get("adjustment_reason", ""))
+    return audit_rules.performance_volume(
+        audit.frozen_case_volume,
+        excluded,
+        data.get("validated_case_volume"),
+        data.get("adjustment_reason", ""),
+    ).errors
 
 
 def would_decide(audit: AuditRecord, data: dict, rules: dict) -> str:

@@ -125,7 +125,10 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
     decided = audit.status in (AuditRecord.Status.SUBMITTED, AuditRecord.Status.DETERMINED)
     superseded_by = _superseded_by(audit) if decided else None
     can_correct = (
-        decided and superseded_by is None and services.correction_refusal_for(user, audit) is None
+        decided
+        and superseded_by is None
+        and (is_reviewer(user) or is_auditor(user))  # partners never: no query for them
+        and services.correction_refusal_for(user, audit) is None
     )
     evidence = list(audit.evidence.all())
     determine = _determine_figures(audit) if audit.kind == AuditRecord.Kind.PERFORMANCE else {}

@@ -222,3 +222,11 @@ def test_after_the_journey_moved_past_a_correction_must_keep_the_outcome():
     assert r.correction_outcome_refusal(moved_past=True, before="", after="") is None
     refused = r.correction_outcome_refusal(moved_past=True, before="fail", after="pass")
     assert refused.startswith("Nothing was recorded: this correction would turn a fail into a pass")
+
+
+def test_the_performance_volume_puts_the_volume_rules_together():
+    dup = [r.ExcludedCaseInput("C-1", "dup")]
+    assert r.performance_volume(12, dup, None, "") == r.PerformanceVolume(11, None, {})
+    assert r.performance_volume(12, dup, 9, "merged") == r.PerformanceVolume(9, -2, {})
+    assert "adjustment_reason" in r.performance_volume(12, dup, 9, " ").errors
+    assert "validated_case_volume" in r.performance_volume(12, dup, 12, "x").errors  # above 11
