@@ -58,11 +58,31 @@ class EvidenceForm(forms.Form):
 
 
 class PerformanceSubmitForm(forms.Form):
-    validated_case_volume = bounds.CASE_VOLUME.form_field()
+    """The exclusions (picked on the frozen case list or typed), and the validated volume: the
+    frozen volume less the exclusions, or an explicit adjustment with its reason."""
+
     excluded_cases = forms.CharField(
         required=False,
+        max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One excluded case per line: case ID, a comma, then the reason.",
+        help_text=(
+            "One excluded case per line: case ID, a comma, then the reason. Cases picked on the "
+            "frozen case list are filled in here."
+        ),
+    )
+    validated_case_volume = bounds.CASE_VOLUME.form_field(
+        required=False,
+        label="Validated case volume (only to adjust)",
+        help_text=(
+            "Leave empty: the frozen volume less the excluded cases. A different number is an "
+            "explicit adjustment and needs its reason."
+        ),
+    )
+    adjustment_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Reason for the adjustment",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean_excluded_cases(self) -> list[dict]:

@@ -172,6 +172,11 @@ class AuditRecord(models.Model):
     )
     frozen_case_rate = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     validated_case_volume = models.PositiveIntegerField(null=True, blank=True)
+    # An explicit adjustment: the validated volume less (frozen volume - excluded cases).
+    volume_adjustment = models.IntegerField(
+        null=True, blank=True, help_text="Validated volume less (frozen - excluded); None if none."
+    )
+    adjustment_reason = models.TextField(blank=True)
     proposed_case_rate = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     final_case_rate = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     override_reason = models.TextField(blank=True)
@@ -199,6 +204,14 @@ class AuditRecord(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     correction_reason = models.TextField(blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who recorded this correction (the auditor, or a reviewer after the step).",
+    )
 
     objects = AuditRecordQuerySet.as_manager()
 

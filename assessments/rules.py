@@ -89,9 +89,13 @@ def performance_submission_errors(
 ) -> dict[str, str]:
     """What is wrong with an auditor's performance submission, by field; empty when valid.
 
-    The validated volume cannot exceed the frozen volume minus the excluded cases."""
+    The validated volume cannot exceed the frozen volume minus the excluded cases; left out, it is
+    exactly that (see validated_volume)."""
     errors = {}
-    if validated_case_volume is None or validated_case_volume < 0:
+    if validated_case_volume is None:  # without frozen figures there is nothing to derive it from
+        if frozen_case_volume is None:
+            errors["validated_case_volume"] = "Give the validated case volume (0 or more cases)."
+    elif validated_case_volume < 0:
         errors["validated_case_volume"] = "Give the validated case volume (0 or more cases)."
     elif frozen_case_volume is not None:
         most = max(frozen_case_volume - len(excluded), 0)
@@ -107,7 +111,111 @@ def performance_submission_errors(
         errors["excluded_cases"] = "A case can be excluded only once."
     elif any(not item.reason.strip() for item in excluded):
         errors["excluded_cases"] = "Every excluded case needs a reason."
+    elif frozen_case_volume is not None and len(ids) > frozen_case_volume:
+        errors["excluded_cases"] = (
+            f"{len(ids)} cases excluded, but only {frozen_case_volume} were frozen."
+        )
     return errors
+
+
+def validated_volume(frozen: int, excluded: int, explicit: int | None) -> tuple[int, int | None]:
+    """The validated case volume and its adjustment: the frozen volume less the excluded cases,
+    unless the auditor gives an explicit volume; the adjustment is how far that explicit volume
+    is from the frozen volume less the exclusions (None when there is none)."""
+    base = max(frozen - excluded, 0)
+    if explicit is None or explicit == base:
+        return base, None
+    return explicit, explicit - base
+
+
+def adjustment_errors(adjustment: int | None, reason: str) -> dict[str, str]:
+    """An explicit adjustment of the validated volume needs its reason."""
+    if adjustment is not None and not reason.strip():
+        return {
+            "adjustment_reason": (
+                f"The validated volume differs by {adjustment:+d} from the frozen volume less "
+                "the exclusions: say why (the reason is kept on the record)."
+            )
+        }
+    return {}
+
+
+@dataclass(frozen=True)
+class PerformanceVolume:
+    volume: int | None
+    adjustment: int | None
+    errors: dict[str, str]
+
+
+def performance_volume(
+    frozen_case_volume: int | None,
+    excluded: list[ExcludedCaseInput],
+    explicit: int | None,
+    adjustment_reason: str,
+) -> PerformanceVolume:
+    """The validated volume a performance submission records, its adjustment, and what is wrong
+    (by field): the one place the volume rules are put together, for the service and the form."""
+    errors = performance_submission_errors(explicit, excluded, frozen_case_volume)
+    if errors or frozen_case_volume is None:
+        return PerformanceVolume(explicit, None, errors)
+    volume, adjustment = validated_volume(frozen_case_volume, len(excluded), explicit)
+    return PerformanceVolume(volume, adjustment, adjustment_errors(adjustment, adjustment_reason))
+
+
+# --- Corrections -----------------------------------------------------------------------------
+
+AUDITOR, REVIEWER = "auditor", "reviewer"
+
+
+def step_moved_past(*, enrollment_state: str, step_state: str, later_attempt: bool) -> bool:
+    """The journey has moved past an audit's step once the enrollment left that step (a pass
+    moved it on, or it was withdrawn) or a later attempt of the same step started (a retake)."""
+    return enrollment_state != step_state or later_attempt
+
+
+def who_corrects(*, moved_past: bool, determined: bool) -> str:
+    """Who corrects a submitted record now: the assigned auditor until the journey has moved past
+    its step (and while no reviewer has determined it); a Microsoft reviewer after that."""
+    return REVIEWER if moved_past or determined else AUDITOR
+
+
+def correction_refusal(
+    *, assigned_auditor: bool, reviewer: bool, moved_past: bool, determined: bool
+) -> str | None:
+    """Why this person may not correct a submitted record now, in a sentence; None when they may."""
+    if who_corrects(moved_past=moved_past, determined=determined) == AUDITOR:
+        if assigned_auditor:
+            return None
+        if reviewer:
+            return (
+                "The assigned auditor corrects this record while the journey is still at its "
+                "step; a Microsoft reviewer can correct it once the journey has moved on."
+            )
+        return "Only the assigned auditor can correct this record."
+    if reviewer:
+        return None
+    if assigned_auditor:
+        why = "the journey has moved past this step" if moved_past else "Microsoft determined it"
+        return (
+            f"This record can no longer be corrected by its auditor: {why}. Only a Microsoft "
+            "reviewer can correct it now, with a reason."
+        )
+    return "Only a Microsoft reviewer can correct this record now."
+
+
+def correction_outcome_refusal(*, moved_past: bool, before: str, after: str) -> str | None:
+    """After the journey has moved past the step, a correction fixes the record but cannot change
+    its outcome (pass or fail): the enrollment already acted on it. Why not, or None."""
+    if not moved_past or before == after:
+        return None
+    words = {"pass": "a pass", "fail": "a fail", "": "no outcome yet"}
+    return (
+        f"Nothing was recorded: this correction would turn {words.get(before, before)} into "
+        f"{words.get(after, after)}, but the journey has already moved past this step on the "
+        "strength of the original outcome, and a correction does not move the journey back or "
+        "forward. Correct the figures so the outcome stands, or raise it with the program team "
+        "(for a fail the partner can appeal)."
+    )
 
 
 # --- Customer success (CSAT) -----------------------------------------------------------------

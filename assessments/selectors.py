@@ -23,7 +23,7 @@ def audits_for(user) -> QuerySet[AuditRecord]:
     """Audits the user may see, oldest first, with what their pages and API show."""
     return (
         AuditRecord.objects.visible_to(user)
-        .select_related("enrollment__organization", "auditor", "determined_by")
+        .select_related("enrollment__organization", "auditor", "determined_by", "corrected_by")
         .prefetch_related(
             Prefetch("evidence", EvidenceFile.objects.select_related("uploaded_by")),
             "excluded_cases",

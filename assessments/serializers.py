@@ -56,6 +56,9 @@ class AuditRecordSerializer(serializers.ModelSerializer):
         source="enrollment.organization.country", read_only=True
     )
     auditor = serializers.CharField(source="auditor.username", read_only=True, allow_null=True)
+    corrected_by = serializers.CharField(
+        source="corrected_by.username", read_only=True, allow_null=True, default=None
+    )
     excluded_cases = ExcludedCaseSerializer(many=True, read_only=True)
     evidence = EvidenceFileSerializer(many=True, read_only=True)
     missing_components = serializers.SerializerMethodField()
@@ -82,6 +85,8 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             *FROZEN_FIGURES,
             "validated_case_volume",
             "excluded_cases",
+            "volume_adjustment",
+            "adjustment_reason",
             "proposed_case_rate",
             "final_case_rate",
             "override_reason",
@@ -94,6 +99,7 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             "valid_until",
             "supersedes",
             "correction_reason",
+            "corrected_by",
             "evidence",
             "missing_components",
         ]
@@ -124,10 +130,23 @@ class AuditSubmitSerializer(serializers.Serializer):
     """What the assigned auditor records; the fields depend on the audit's kind."""
 
     validated_case_volume = bounds.CASE_VOLUME.serializer_field(
-        required=False, help_text="Performance: the case volume ISSI validated."
+        required=False,
+        help_text=(
+            "Performance: leave out for the frozen volume less the excluded cases; a different "
+            "number is an explicit adjustment and needs `adjustment_reason`."
+        ),
     )
     excluded_cases = ExcludedCaseInputSerializer(
-        many=True, required=False, help_text="Performance: cases excluded, each with a reason."
+        many=True,
+        required=False,
+        max_length=10000,
+        help_text="Performance: cases excluded, each one of the frozen cases, with a reason.",
+    )
+    adjustment_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Performance: why the validated volume differs from frozen less excluded.",
     )
     methodology_ok = serializers.BooleanField(
         required=False, help_text="CSAT: whether ISSI accepts the survey methodology."

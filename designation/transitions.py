@@ -94,7 +94,9 @@ def apply_transition(
     return event
 
 
-def record_outcome(enrollment: Enrollment, *, what: str, by, on: date, note: str = "") -> None:
+def record_outcome(
+    enrollment: Enrollment, *, what: str, by, on: date, note: str = "", reason: str = ""
+) -> None:
     """Log something that happened without a state change (an audit failed, a step began)."""
     EnrollmentEvent.record(
         enrollment,
@@ -102,6 +104,7 @@ def record_outcome(enrollment: Enrollment, *, what: str, by, on: date, note: str
         from_state="" if enrollment.last_event_hash == "" else enrollment.state,
         by=by,
         rules_version=ProgramRules.objects.in_force(on),
+        reason=reason,
         note=note,
     )
     enrollment.save()

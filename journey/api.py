@@ -155,11 +155,10 @@ class AuditViewSet(ConversationMixin, AuditThreadMixin, AuditAppealMixin, audit_
     @extend_schema(request=AuditCorrectSerializer, responses={201: AuditRecordSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk=None) -> Response:
-        """The assigned auditor corrects a submission: a new record supersedes it, with a reason
-        (a performance audit not yet determined, or a failed attempt before any retake)."""
-        audit_services.authorise(
-            audit_id=int(pk), by=request.user, permission="assessments.submit_audit"
-        )
+        """Correct a submitted record: a new record supersedes it, with a reason. The assigned
+        auditor corrects until the journey has moved past the step (403 after, with why); then
+        only a Microsoft reviewer, and the outcome must stand (409 otherwise, nothing recorded)."""
+        audit_services.authorise_correction(audit_id=int(pk), by=request.user)
         form = AuditCorrectSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)

@@ -251,12 +251,17 @@ def audit_determine(
 
 
 def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> AuditRecord:
-    """The assigned auditor corrects a submission; the new record's verdict moves the journey."""
+    """A correction: the assigned auditor's while the journey is at the step (the new record's
+    verdict moves it, as a submission would); a reviewer's after it moved on (the outcome must
+    stand, and the journey stays where it is)."""
     with transaction.atomic():
         audit = audit_services.audit_correct(
             audit_id=audit_id, by=by, on=on, reason=reason, data=data
         )
         steps.check_exclusions_frozen(audit, data)
-        steps.record_correction(audit, by=by, on=on)
+        moved_on = audit_services.moved_past(audit)
+        steps.record_correction(audit, by=by, on=on, journey_stays=moved_on)
+        if moved_on:
+            return audit
         notify.audit_submitted(audit)
         return _decided(audit, on=on, by=by)

@@ -17,6 +17,7 @@ from designation import grants
 from designation import rules as journey_rules
 from designation.models import Enrollment
 from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
+from designation.permissions import is_reviewer
 from designation.transitions import apply_transition, record_outcome
 from journey import notify
 from metrics import selectors as metrics_selectors
@@ -208,11 +209,26 @@ def check_exclusions_frozen(audit: AuditRecord, data: dict) -> None:
         )
 
 
-def record_correction(audit: AuditRecord, *, by, on: date) -> None:
-    """Log a correction in the enrollment's hash-chained event log (shown in its timeline)."""
+def record_correction(audit: AuditRecord, *, by, on: date, journey_stays: bool = False) -> None:
+    """Log a correction in the enrollment's hash-chained event log (shown in its timeline): who,
+    in which role, why, and what it did to the journey."""
     enrollment = Enrollment.objects.select_for_update().get(pk=audit.enrollment_id)
+    role = "Microsoft reviewer" if is_reviewer(by) else "assigned ISSI auditor"
+    outcome = audit.get_verdict_display().lower() if audit.verdict else "awaiting determination"
+    effect = (
+        f"The outcome stands ({outcome}); the journey stays at “{enrollment.get_state_display()}”."
+        if journey_stays
+        else f"Outcome: {outcome}."
+    )
     note = (
         f"{audit.get_kind_display()} attempt {audit.attempt}: record {audit.supersedes_id} "
-        f"corrected by record {audit.pk}. {audit.correction_reason}"
+        f"corrected by record {audit.pk} ({by.get_username()}, {role}). {effect}"
     )
-    record_outcome(enrollment, what="audit_corrected", by=by, on=on, note=note[:2000])
+    record_outcome(
+        enrollment,
+        what="audit_corrected",
+        by=by,
+        on=on,
+        note=note[:2000],
+        reason=audit.correction_reason[:2000],
+    )

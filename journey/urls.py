@@ -7,6 +7,7 @@ from journey.insights import views as insights
 from journey.views import appeals, audits, conversation, enrollments, overview
 from journey.views.audit_cases import audit_cases
 from journey.views.audit_correct import audit_correct
+from journey.views.exclusions import audit_cases_pick
 
 urlpatterns = [
     path(
@@ -77,6 +78,7 @@ urlpatterns = [
     path("audits/<int:audit_id>/", audits.audit_detail, name="audit-page"),
     path("audits/<int:audit_id>/claim/", audits.audit_claim, name="audit-claim-form"),
     path("audits/<int:audit_id>/cases/", audit_cases, name="audit-cases"),
+    path("audits/<int:audit_id>/cases/pick/", audit_cases_pick, name="audit-cases-pick"),
     path("audits/<int:audit_id>/correct/", audit_correct, name="audit-correct-form"),
     path("audits/<int:audit_id>/evidence/", audits.audit_evidence, name="audit-evidence-form"),
     path("audits/<int:audit_id>/submit/", audits.audit_submit, name="audit-submit-form"),

@@ -14,14 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import rules as audit_rules
-from assessments.models import (
-    FROZEN_FIGURES,
-    STEP_OF_KIND,
-    AuditRecord,
-    ChangeRequest,
-    EvidenceFile,
-    ExcludedCase,
-)
+from assessments.models import STEP_OF_KIND, AuditRecord, ChangeRequest, ExcludedCase
 from designation.models import ProgramRules
 from designation.rules import case_rate, meets_target, pass_valid_until
 from portal.errors import ConditionFailed, Conflict, Forbidden, NotFound
@@ -128,17 +121,22 @@ def _record_performance(audit: AuditRecord, data: dict, rules, on: date) -> None
         audit_rules.ExcludedCaseInput(str(item.get("case_id", "")), str(item.get("reason", "")))
         for item in data.get("excluded_cases") or []
     ]
-    volume = data.get("validated_case_volume")
-    errors = audit_rules.performance_submission_errors(
-        volume if isinstance(volume, int) and not isinstance(volume, bool) else None,
-        excluded,
-        audit.frozen_case_volume,
-    )
-    if errors:
-        field, message = next(iter(errors.items()))
+    raw = data.get("validated_case_volume")
+    explicit = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    if raw not in (None, "") and explicit is None:
+        raise ConditionFailed(
+            "Give the validated case volume as a whole number.", field="validated_case_volume"
+        )
+    reason = str(data.get("adjustment_reason") or "").strip()
+    result = audit_rules.performance_volume(audit.frozen_case_volume, excluded, explicit, reason)
+    if result.errors:
+        field, message = next(iter(result.errors.items()))
         raise ConditionFailed(message, field=field)
-    audit.validated_case_volume = volume
-    audit.proposed_case_rate = case_rate(volume, audit.frozen_billed_revenue_usd or Decimal("0"))
+    audit.validated_case_volume = result.volume
+    audit.volume_adjustment = result.adjustment
+    audit.adjustment_reason = reason if result.adjustment is not None else ""
+    revenue = audit.frozen_billed_revenue_usd or Decimal("0")
+    audit.proposed_case_rate = case_rate(result.volume, revenue)
     audit.save()
     ExcludedCase.objects.bulk_create(
         ExcludedCase(audit=audit, case_id=item.case_id.strip(), reason=item.reason.strip())
@@ -258,92 +256,17 @@ def audit_determine(
                     "Overriding the validated case rate needs a reason.", field="reason"
                 )
             final = override
-        rules = ProgramRules.objects.in_force(on)
-        audit.final_case_rate = final
-        audit.override_reason = reason if final != audit.proposed_case_rate else ""
-        audit.determined_by = by
-        audit.determined_at = timezone.now()
-        audit.status = AuditRecord.Status.DETERMINED
-        passed = meets_target(final, rules.case_rate_target)
-        _judge(audit, passed, on, validity_years=None)
-        audit.save()
+        determine(audit, final=final, reason=reason, by=by, on=on)
     return audit
 
 
-def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> AuditRecord:
-    """The assigned auditor corrects a submission: a new record supersedes it, with a reason.
-
-    Possible while the submission still decides nothing irreversible: a performance audit not
-    yet determined, or a failed CSAT or capability attempt with no retake started.
-    """
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        old = _locked(audit_id, by)
-        if not by.has_perm("assessments.submit_audit", old):
-            raise Forbidden("Only the auditor who submitted this audit can correct it.")
-        if not reason:
-            raise ConditionFailed("A correction needs a reason.", field="reason")
-        if AuditRecord.objects.filter(supersedes=old).exists():
-            raise Conflict("This record was already corrected; correct the newer record.")
-        _require_step(old)
-        _require_correctable(old)
-        new = _copy_for_correction(old, reason)
-        _record_result(new, data=data, on=on, by=by)
-    return new
-
-
-def _require_correctable(audit: AuditRecord) -> None:
-    if audit.kind == AuditRecord.Kind.PERFORMANCE:
-        if audit.status != AuditRecord.Status.SUBMITTED:
-            raise Conflict("A determined performance audit can no longer be corrected.")
-        return
-    newer = AuditRecord.objects.filter(
-        enrollment_id=audit.enrollment_id, kind=audit.kind, attempt__gt=audit.attempt
-    )
-    if audit.verdict != AuditRecord.Verdict.FAIL or newer.exists():
-        raise Conflict(
-            "Only a failed attempt with no retake started can be corrected; a pass has already "
-            "moved the enrollment on."
-        )
-
-
-def _copy_for_correction(old: AuditRecord, reason: str) -> AuditRecord:
-    """The same attempt (same fee, not charged again) as a new record; evidence carried along."""
-    fields = {
-        name: getattr(old, name)
-        for name in (
-            "enrollment",
-            "kind",
-            "attempt",
-            "auditor",
-            "created_at",
-            "assigned_on",
-            "fee_schedule",
-            "fee_amount",
-            "fee_currency",
-            "performance_window_ends_on",
-            *FROZEN_FIGURES,
-        )
-    }
-    new = AuditRecord.objects.create(
-        **fields,
-        status=AuditRecord.Status.CLAIMED,
-        supersedes=old,
-        correction_reason=reason,
-    )
-    EvidenceFile.objects.bulk_create(
-        EvidenceFile(
-            audit=new,
-            component=e.component,
-            file=e.file.name,
-            original_name=e.original_name,
-            content_type=e.content_type,
-            size=e.size,
-            sha256=e.sha256,
-            uploaded_by=e.uploaded_by,
-            revision=e.revision,
-            effective_on=e.effective_on,
-        )
-        for e in old.evidence.all()
-    )
-    return new
+def determine(audit: AuditRecord, *, final: Decimal | None, reason: str, by, on: date) -> None:
+    """Record the final case rate and its verdict against the target in force on `on`."""
+    rules = ProgramRules.objects.in_force(on)
+    audit.final_case_rate = final
+    audit.override_reason = reason if final != audit.proposed_case_rate else ""
+    audit.determined_by = by
+    audit.determined_at = timezone.now()
+    audit.status = AuditRecord.Status.DETERMINED
+    _judge(audit, meets_target(final, rules.case_rate_target), on, validity_years=None)
+    audit.save()

@@ -1,5 +1,6 @@
 """The frozen case list of a performance assessment: paginated, searchable by case ID, and as a
-CSV download (the cases are metrics' data; the journey reads them through metrics' selectors)."""
+CSV download (the cases are metrics' data; the journey reads them through metrics' selectors).
+The assigned auditor picks exclusions on it (journey/views/exclusions.py)."""
 
 import csv
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from assessments import selectors
 from assessments.models import AuditRecord
+from journey.views import exclusions
 from metrics import selectors as metrics_selectors
 
 PAGE_SIZE = 50
@@ -35,12 +37,24 @@ def audit_cases(request: HttpRequest, audit_id: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(audit, cases)
     excluded = {e.case_id: e.reason for e in audit.excluded_cases.all()}
+    picking = exclusions.may_pick(request.user, audit)
+    picks = exclusions.picked(request, audit.pk) if picking else {}
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(case, excluded.get(case.case_id)) for case in page.object_list]
+    rows = [
+        (case, excluded.get(case.case_id), picks.get(case.case_id)) for case in page.object_list
+    ]
     return render(
         request,
         "assessments/audit_cases.html",
-        {"audit": audit, "page": page, "rows": rows, "query": query, "nav_section": "audits"},
+        {
+            "audit": audit,
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "picking": picking,
+            "picks": picks,
+            "nav_section": "audits",
+        },
     )
 
 

@@ -24,10 +24,16 @@ from assessments.forms import (
 )
 from assessments.models import AuditRecord
 from designation.permissions import is_auditor, is_partner_member, is_reviewer
-from designation.rules import SolutionArea, meets_target
+from designation.rules import SolutionArea
 from journey import queue_filters, queues
 from journey import services as journey_services
-from journey.views.audit_confirm import confirmation_page, quoted_rules
+from journey.views import exclusions
+from journey.views.audit_confirm import (
+    confirmation_page,
+    performance_errors,
+    quoted_rules,
+    recorded_figures,
+)
 from journey.views.conversation import conversation_context, thread_context
 from portal.errors import Forbidden, JourneyError, NotFound
 from portal.pagination import paged
@@ -116,12 +122,18 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
         and audit.status == AuditRecord.Status.SUBMITTED
         and is_reviewer(user)
     )
-    can_correct = audit.status in (
-        AuditRecord.Status.SUBMITTED,
-        AuditRecord.Status.DETERMINED,
-    ) and user.has_perm("assessments.submit_audit", audit)
+    decided = audit.status in (AuditRecord.Status.SUBMITTED, AuditRecord.Status.DETERMINED)
+    superseded_by = _superseded_by(audit) if decided else None
+    can_correct = (
+        decided
+        and superseded_by is None
+        and (is_reviewer(user) or is_auditor(user))  # partners never: no query for them
+        and services.correction_refusal_for(user, audit) is None
+    )
     evidence = list(audit.evidence.all())
-    determine = _determine_figures(audit) if can_determine else {}
+    determine = _determine_figures(audit) if audit.kind == AuditRecord.Kind.PERFORMANCE else {}
+    if can_submit and submit_form is None:
+        submit_form = _submit_form(request, audit)
     components = [
         (code, label, [e for e in evidence if e.component == code])
         for code, label in audit_rules.components_for(audit.kind)
@@ -141,7 +153,7 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
             "evidence_form": (evidence_form or EvidenceForm(kind=audit.kind))
             if can_upload
             else None,
-            "submit_form": (submit_form or SUBMIT_FORMS[audit.kind]()) if can_submit else None,
+            "submit_form": submit_form if can_submit else None,
             "determine_form": (determine_form or DetermineForm()) if can_determine else None,
             "dimensions": audit_rules.CAPABILITY_DIMENSIONS,
             "components": components,
@@ -159,6 +171,7 @@ def _page(request, audit, *, evidence_form=None, submit_form=None, determine_for
             "due_days": audit_rules.AUDIT_DUE_DAYS,
             **determine,
             "can_correct": can_correct,
+            "superseded_by": superseded_by,
             "quoted_rules": quoted_rules(audit, services.judged_against(timezone.localdate()))
             if can_submit or can_determine
             else [],
@@ -237,35 +250,51 @@ def audit_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
     confirmed post submits."""
     if request.POST.get("confirmed") != "1":
         return _confirm_submit(request, audit_id)
+
+    def submit(form):
+        journey_services.audit_submit(
+            audit_id=audit_id, by=request.user, on=timezone.localdate(), data=_submitted_data(form)
+        )
+        exclusions.clear(request, audit_id)  # the picks are on the record now
+
     return _audit_action(
         request,
         audit_id,
         permission="assessments.submit_audit",
         form_for=lambda audit: SUBMIT_FORMS[audit.kind](request.POST),
-        act=lambda form: journey_services.audit_submit(
-            audit_id=audit_id, by=request.user, on=timezone.localdate(), data=_submitted_data(form)
-        ),
+        act=submit,
         done="Submitted. A submitted audit is never edited.",
         form_name="submit_form",
     )
 
 
+def _superseded_by(audit) -> AuditRecord | None:
+    """The correction that supersedes this record, if any (only a submitted record has one)."""
+    try:
+        return audit.superseded_by
+    except AuditRecord.DoesNotExist:
+        return None
+
+
+def _submit_form(request: HttpRequest, audit):
+    """The submit form; a performance one is filled with the cases picked on the case list."""
+    if audit.kind != AuditRecord.Kind.PERFORMANCE:
+        return SUBMIT_FORMS[audit.kind]()
+    picks = exclusions.picked(request, audit.pk)
+    return PerformanceSubmitForm(initial={"excluded_cases": exclusions.as_lines(picks)})
+
+
 def _determine_figures(audit) -> dict:
-    """The target in force today and what confirming the computed rate would decide."""
-    target = Decimal(services.judged_against(timezone.localdate())["case_rate_target"])
-    passes = meets_target(audit.proposed_case_rate, target)
+    """The performance figures as recorded, the target (the one judged against once determined,
+    else today's) and what confirming the computed rate would decide."""
+    today = services.judged_against(timezone.localdate())
+    target = Decimal((audit.judged_against or today)["case_rate_target"])
+    figures = recorded_figures(audit, target)
     return {
+        "figures": figures,
         "determine_target": target,
-        "determine_outcome": _outcome(passes, audit.proposed_case_rate),
+        "determine_outcome": figures["outcome"],
     }
-
-
-def _outcome(passes: bool, rate) -> str:
-    if passes:
-        return "pass"
-    if rate is None:
-        return "fail (no revenue: the rate is undefined)"
-    return "fail (the rate is above the target)"
 
 
 def _confirm_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
@@ -279,6 +308,9 @@ def _confirm_submit(request: HttpRequest, audit_id: int) -> HttpResponse:
     form = SUBMIT_FORMS[audit.kind](request.POST)
     uploaded = [e.component for e in audit.evidence.all()]
     missing = audit_rules.missing_components(audit.kind, uploaded)
+    if form.is_valid() and audit.kind == AuditRecord.Kind.PERFORMANCE:  # the rules, said now
+        for field, message in performance_errors(audit, form.cleaned_data).items():
+            form.add_error(field, message)
     if form.is_valid() and missing:  # say so now rather than after confirming
         form.add_error(
             None,

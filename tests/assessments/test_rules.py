@@ -161,3 +161,72 @@ def test_the_validated_volume_is_at_most_the_frozen_volume_minus_the_exclusions(
     assert "at most 57: 58 cases were frozen" in errors["validated_case_volume"]
     assert "at most 58" in r.performance_submission_errors(100, [], 58)["validated_case_volume"]
     assert r.performance_submission_errors(100, [], None) == {}  # nothing frozen: no bound
+
+
+# --- the validated volume: frozen less exclusions, or an explicit adjustment with its reason
+
+
+def test_the_validated_volume_is_the_frozen_volume_less_the_exclusions_unless_adjusted():
+    assert r.validated_volume(58, 3, None) == (55, None)
+    assert r.validated_volume(58, 3, 55) == (55, None)  # the same number is no adjustment
+    assert r.validated_volume(58, 3, 50) == (50, -5)
+    assert r.validated_volume(2, 5, None) == (0, None)
+
+
+def test_an_adjustment_needs_a_reason():
+    assert "adjustment_reason" in r.adjustment_errors(-5, "  ")
+    assert "-5" in r.adjustment_errors(-5, "")["adjustment_reason"]
+    assert r.adjustment_errors(-5, "Merged tickets.") == {}
+    assert r.adjustment_errors(None, "") == {}
+
+
+def test_a_submission_without_a_volume_is_fine_when_frozen_figures_exist():
+    assert r.performance_submission_errors(None, [], 58) == {}
+    assert "validated_case_volume" in r.performance_submission_errors(None, [], None)
+    many = [r.ExcludedCaseInput(f"C-{n}", "dup") for n in range(3)]
+    assert "only 2 were frozen" in r.performance_submission_errors(None, many, 2)["excluded_cases"]
+
+
+# --- corrections: the assigned auditor until the journey moved past the step, then a reviewer
+
+
+def test_the_journey_moves_past_a_step_when_the_enrollment_leaves_it_or_a_retake_starts():
+    at_step = {"enrollment_state": "customer_success", "step_state": "customer_success"}
+    assert not r.step_moved_past(**at_step, later_attempt=False)
+    assert r.step_moved_past(**at_step, later_attempt=True)
+    assert r.step_moved_past(
+        enrollment_state="capability", step_state="customer_success", later_attempt=False
+    )
+
+
+def test_the_assigned_auditor_corrects_until_the_journey_moved_past_then_only_a_reviewer():
+    def refusal(**kw):
+        base = {"assigned_auditor": False, "reviewer": False, "moved_past": False}
+        return r.correction_refusal(**{**base, "determined": False, **kw})
+
+    assert refusal(assigned_auditor=True) is None  # the last moment
+    assert "only a microsoft reviewer" in refusal(assigned_auditor=True, moved_past=True).lower()
+    assert "Microsoft determined it" in refusal(assigned_auditor=True, determined=True)
+    assert "assigned auditor corrects" in refusal(reviewer=True)
+    assert refusal(reviewer=True, moved_past=True) is None
+    assert refusal(reviewer=True, determined=True) is None
+    assert refusal() == "Only the assigned auditor can correct this record."
+    assert refusal(moved_past=True) == "Only a Microsoft reviewer can correct this record now."
+    assert r.who_corrects(moved_past=False, determined=False) == r.AUDITOR
+    assert r.who_corrects(moved_past=True, determined=False) == r.REVIEWER
+
+
+def test_after_the_journey_moved_past_a_correction_must_keep_the_outcome():
+    assert r.correction_outcome_refusal(moved_past=False, before="pass", after="fail") is None
+    assert r.correction_outcome_refusal(moved_past=True, before="pass", after="pass") is None
+    assert r.correction_outcome_refusal(moved_past=True, before="", after="") is None
+    refused = r.correction_outcome_refusal(moved_past=True, before="fail", after="pass")
+    assert refused.startswith("Nothing was recorded: this correction would turn a fail into a pass")
+
+
+def test_the_performance_volume_puts_the_volume_rules_together():
+    dup = [r.ExcludedCaseInput("C-1", "dup")]
+    assert r.performance_volume(12, dup, None, "") == r.PerformanceVolume(11, None, {})
+    assert r.performance_volume(12, dup, 9, "merged") == r.PerformanceVolume(9, -2, {})
+    assert "adjustment_reason" in r.performance_volume(12, dup, 9, " ").errors
+    assert "validated_case_volume" in r.performance_volume(12, dup, 12, "x").errors  # above 11

@@ -361,20 +361,25 @@ def test_a_failed_csat_corrected_by_its_auditor_supersedes_the_record_and_decide
         )
 
 
-def test_a_pass_cannot_be_corrected_and_a_determined_rate_neither(performance_audit, reviewer, org):
+def test_a_determined_rate_is_not_its_auditors_to_correct(performance_audit, reviewer, org):
     submit_performance(performance_audit, 12)
     corrected = enrollment_services.audit_correct(
         audit_id=performance_audit.pk,
         by=performance_audit.auditor,
         on=TODAY,
         reason="One more case was a duplicate.",
-        data={"validated_case_volume": 11, "excluded_cases": []},
+        data={
+            "validated_case_volume": 11,
+            "excluded_cases": [],
+            "adjustment_reason": "A duplicate without its own case ID.",
+        },
     )
+    assert (corrected.volume_adjustment, corrected.corrected_by) == (-1, corrected.auditor)
     assert corrected.proposed_case_rate == Decimal("18.33")
     with pytest.raises(Conflict, match="determine the correction"):
         enrollment_services.audit_determine(audit_id=performance_audit.pk, by=reviewer, on=TODAY)
     enrollment_services.audit_determine(audit_id=corrected.pk, by=reviewer, on=TODAY)
-    with pytest.raises(Conflict):
+    with pytest.raises(Forbidden, match="Only a Microsoft reviewer can correct it now"):
         enrollment_services.audit_correct(
             audit_id=corrected.pk,
             by=corrected.auditor,
@@ -384,14 +389,14 @@ def test_a_pass_cannot_be_corrected_and_a_determined_rate_neither(performance_au
         )
 
 
-def test_a_pass_cannot_be_corrected(org, auditor):
+def test_a_pass_is_not_its_auditors_to_correct_once_the_journey_moved_on(org, auditor):
     enrollment = enrollment_at("customer_success", organization=org, attempt_status="in_progress")
     audit = audit_for(enrollment, "csat", auditor=auditor)
     survey_report(audit)
     enrollment_services.audit_submit(
         audit_id=audit.pk, by=auditor, on=TODAY, data={"methodology_ok": True, "score": "4.5"}
     )
-    with pytest.raises(Conflict):
+    with pytest.raises(Forbidden, match="the journey has moved past this step"):
         enrollment_services.audit_correct(
             audit_id=audit.pk, by=auditor, on=TODAY, reason="x", data={"score": "3.0"}
         )

@@ -128,6 +128,7 @@ def test_the_whole_journey_in_the_browser(page, browser, live_server, demo, tmp_
     auditor = staff_page(browser, base, "auditor")
     claim(auditor, base, "performance assessment")
     auditor.get_by_label("Validated case volume").fill("10")
+    auditor.get_by_label("Reason for the adjustment").fill("Two tickets merged into one case")
     auditor.get_by_label("Excluded cases").fill("E2E-0, duplicate of E2E-1")
     auditor.get_by_role("button", name="Submit", exact=True).click()
     auditor.get_by_role("button", name="Confirm and submit").click()  # the confirmation page

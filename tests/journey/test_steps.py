@@ -46,7 +46,11 @@ def test_first_attainment_from_draft_to_enrolled(
         audit_id=performance.pk,
         by=auditor,
         on=TODAY,
-        data={"validated_case_volume": 10, "excluded_cases": []},
+        data={
+            "validated_case_volume": 10,
+            "excluded_cases": [],
+            "adjustment_reason": "Two cases were opened by Microsoft staff, not customers.",
+        },
     )
     services.audit_determine(
         audit_id=performance.pk, by=reviewer, on=TODAY, final_case_rate="20.00", reason="demo"

@@ -161,6 +161,7 @@ MATRIX = {
     "change-request-evidence": ("GET", LOGIN, 404, 200, 404, 404),
     "partner-facts-import": ("GET", LOGIN, 403, 403, 403, 403),
     "audit-cases": ("GET", LOGIN, 404, 404, 404, 404),  # the world's audit is capability: no cases
+    "audit-cases-pick": ("POST", LOGIN, 404, 404, 404, 404),  # the same: no cases to pick
     "audit-correct-form": ("POST", LOGIN, 404, 403, 404, 404),
     "api-partner-facts-import": ("POST", 401, 403, 403, 403, 403),
     "fact-change-request-list": ("GET", 401, 200, 200, 200, 200),  # each caller's own scope
