@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_appeals'),
+        ('assessments', '0009_bounds_and_date_orderings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
