@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import (
     Appeal,
+    Attachment,
     AuditRecord,
     ChangeRequest,
     Comment,
@@ -125,7 +126,7 @@ def comments_of(*, enrollment_id: int, audit_id: int | None, staff: bool) -> lis
     return list(
         Comment.objects.filter(enrollment_id=enrollment_id, audit_id=audit_id)
         .for_viewer(staff=staff)
-        .select_related("author")
+        .select_related("author", "attachment")
     )
 
 
@@ -144,7 +145,12 @@ def appeal_for(user, appeal_id: int) -> Appeal:
 
     return get_object_or_404(
         Appeal.objects.select_related(
-            "enrollment__organization", "audit", "filed_by", "decided_by", "superseding_audit"
+            "enrollment__organization",
+            "audit",
+            "filed_by",
+            "decided_by",
+            "superseding_audit",
+            "attachment",
         ),
         pk=appeal_id,
         enrollment__in=Enrollment.objects.visible_to(user).values("pk"),
@@ -152,7 +158,11 @@ def appeal_for(user, appeal_id: int) -> Appeal:
 
 
 def appeals_of_enrollment(enrollment_id: int) -> list[Appeal]:
-    return list(Appeal.objects.filter(enrollment_id=enrollment_id).order_by("filed_at", "id"))
+    return list(
+        Appeal.objects.filter(enrollment_id=enrollment_id)
+        .select_related("attachment")
+        .order_by("filed_at", "id")
+    )
 
 
 def appeals_for(user) -> QuerySet[Appeal]:
@@ -161,6 +171,34 @@ def appeals_for(user) -> QuerySet[Appeal]:
 
     return (
         Appeal.objects.filter(enrollment__in=Enrollment.objects.visible_to(user).values("pk"))
-        .select_related("filed_by", "decided_by")
+        .select_related("filed_by", "decided_by", "attachment")
         .order_by("filed_at", "id")
     )
+
+
+def attachment_for(user, attachment_id: int, *, staff: bool) -> Attachment:
+    """An attachment the user may download: its comment's thread (an internal note's only for
+    staff) or its appeal is one the user can see; 404 for anyone else."""
+    from designation.models import Enrollment
+
+    enrollments = Enrollment.objects.visible_to(user).values("pk")
+    audits = AuditRecord.objects.visible_to(user).values("pk")
+    # As the threads are scoped: an audit's by the audit, an enrollment's own by the enrollment.
+    comments = Comment.objects.for_viewer(staff=staff).filter(
+        Q(audit=None, enrollment__in=enrollments) | Q(audit__in=audits)
+    )
+    appeals = Appeal.objects.filter(enrollment__in=enrollments)
+    return get_object_or_404(
+        Attachment.objects.filter(Q(comment__in=comments) | Q(appeal__in=appeals)),
+        pk=attachment_id,
+    )
+
+
+def attachment_download_refusal(attachment: Attachment) -> str | None:
+    """Why an attachment cannot be downloaded now (malware scan pending or failed), or None."""
+    if attachment.clean is None:
+        return "This file is still waiting for its malware scan; try again in a few minutes."
+    if not attachment.clean:
+        return f"This file was quarantined by the malware scan ({attachment.scan_detail})."
+    return None
+
