@@ -2,10 +2,12 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from assessments import rules as audit_rules
 from assessments.models import (
     Appeal,
     Attachment,
@@ -202,3 +204,44 @@ def attachment_download_refusal(attachment: Attachment) -> str | None:
         return f"This file was quarantined by the malware scan ({attachment.scan_detail})."
     return None
 
+
+# assessments.rules.audit_overdue as one SQL expression, so that a queue filters and flags its
+# overdue audits in its own query: an open request past its deadline, or the ISSI due date
+# (rules.audit_due_on) plus the days the partner held the ball (rules.days_held: the distinct
+# days from each request to its answer, or to today while open) before today. Dates are UTC, as
+# the clocks on the audit page read them.
+OVERDUE_SQL = """
+assessments_auditrecord.status IN ('unassigned', 'claimed') AND (
+  EXISTS (
+    SELECT 1 FROM assessments_changerequest cr
+    WHERE cr.audit_id = assessments_auditrecord.id AND cr.answered_at IS NULL AND cr.due_on < %s
+  )
+  OR %s > (
+    CASE WHEN assessments_auditrecord.kind = 'performance'
+              AND assessments_auditrecord.performance_window_ends_on IS NOT NULL
+         THEN assessments_auditrecord.performance_window_ends_on
+         ELSE COALESCE(
+           assessments_auditrecord.assigned_on,
+           (assessments_auditrecord.created_at AT TIME ZONE 'UTC')::date
+         ) + %s
+    END
+    + (
+      SELECT count(DISTINCT held.day)::int
+      FROM assessments_changerequest h
+      CROSS JOIN LATERAL generate_series(
+        (h.requested_at AT TIME ZONE 'UTC')::date,
+        COALESCE((h.answered_at AT TIME ZONE 'UTC')::date, %s) - 1,
+        interval '1 day'
+      ) AS held(day)
+      WHERE h.audit_id = assessments_auditrecord.id
+    )
+  )
+)
+"""
+
+
+def with_overdue(queryset: QuerySet[AuditRecord], *, on: date) -> QuerySet[AuditRecord]:
+    """The audits with `overdue` (rules.audit_overdue on `on`), computed in the same query."""
+    days = audit_rules.AUDIT_DUE_DAYS
+    expression = RawSQL(OVERDUE_SQL, (on, on, days, on), output_field=BooleanField())  # noqa: S611
+    return queryset.annotate(overdue=expression)

@@ -1,5 +1,5 @@
 """The reviewer and auditor queues through the API, with the pages' search, filters and sort:
-`/api/v1/queues/{name}/?q=&country=&solution_area=&older_than_days=&sort=`."""
+`/api/v1/queues/{name}/?q=&country=&solution_area=&older_than_days=&overdue=&sort=`."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -45,6 +45,19 @@ class QueueView(APIView):
             OpenApiParameter("country", OpenApiTypes.STR, description="Two-letter country code"),
             OpenApiParameter("solution_area", OpenApiTypes.STR),
             OpenApiParameter("older_than_days", OpenApiTypes.INT),
+            OpenApiParameter(
+                "overdue",
+                OpenApiTypes.BOOL,
+                description="Only the overdue rows. unclaimed: "
+                + queue_filters.OVERDUE["unclaimed"]
+                + "; mine: "
+                + queue_filters.OVERDUE["mine"]
+                + "; renewals: "
+                + queue_filters.OVERDUE["renewals"]
+                + "; the other queues: "
+                + queue_filters.NO_DEADLINE
+                + ".",
+            ),
             OpenApiParameter("sort", OpenApiTypes.STR, enum=list(queue_filters.SORTS)),
         ],
         responses={200: QueueRowSerializer(many=True), **ERRORS},
