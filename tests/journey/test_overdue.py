@@ -168,3 +168,19 @@ def test_the_reviewers_page_filters_overdue_renewals(client, api_client, today, 
     html = client.get(reverse("review-queues"), {"overdue": "true"}).content.decode()
     assert "Lapsing Ltd" in html and "Due Today Ltd" not in html
     assert "nothing in this queue has a deadline" in html
+
+
+@pytest.mark.django_db
+def test_the_overdue_filter_adds_no_query_to_the_auditors_page(client, today, auditor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    audit = audit_for(enrollment_at("capability"), "capability", auditor=auditor)
+    _request(audit, requested_on=TODAY - 9 * DAY, due_on=TODAY - DAY)
+    client.force_login(auditor)
+    counted = {}
+    for params in ({"q": "Ltd"}, {"overdue": "true"}, {"q": "Ltd", "overdue": "true"}):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("audit-index"), params).status_code == 200
+        counted[str(params)] = len(queries)
+    assert len(set(counted.values())) == 1, counted
