@@ -10,7 +10,9 @@ from rest_framework.response import Response
 
 from designation import notifications
 from designation.models import Notification
-from portal.api import ERRORS, JourneyErrorsMixin
+from portal.api import ERRORS, ID_REGEX, JourneyErrorsMixin
+from portal.errors import ConditionFailed
+from portal.parsers import BoundedJSONParser
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -39,17 +41,22 @@ class NotificationViewSet(
     """The caller's notifications, newest first (`?unread=true` for the unread ones)."""
 
     serializer_class = NotificationSerializer
+    lookup_value_regex = ID_REGEX  # /notifications/x/read/ is a 404, not a failed int()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         queryset = notifications.notifications_for(self.request.user)
-        if self.request.query_params.get("unread") == "true":
+        unread = self.request.query_params.getlist("unread")
+        if any(value not in ("true", "false") for value in unread):
+            raise ConditionFailed("unread: give true or false.", field="unread")
+        if "true" in unread:
             queryset = queryset.filter(read_at=None)
         return queryset
 
     @extend_schema(
-        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")]
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")],
+        responses={200: NotificationSerializer(many=True), **ERRORS},
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
         return super().list(request, *args, **kwargs)
@@ -73,7 +80,14 @@ class NotificationViewSet(
         request=PreferencesSerializer,
         responses={200: PreferencesSerializer, **ERRORS},
     )
-    @action(detail=False, methods=["get", "put"])
+    # JSON only: a form body cannot carry the `email` object. No OPTIONS description: DRF's
+    # would look for one notification to describe the PUT, and there is none on this route.
+    @action(
+        detail=False,
+        methods=["get", "put"],
+        parser_classes=[BoundedJSONParser],
+        metadata_class=None,
+    )
     def preferences(self, request: Request) -> Response:
         """Email on or off per kind (in-app is always on); PUT the kinds to change."""
         if request.method == "PUT":
