@@ -2,7 +2,7 @@
 404), marking read, and the email choices per kind."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from designation import notifications
 from designation.models import Notification
+from designation.models.notifications import Kind
 from portal.api import ERRORS, ID_REGEX, JourneyErrorsMixin
 from portal.errors import ConditionFailed
 from portal.parsers import BoundedJSONParser
@@ -29,10 +30,23 @@ class MarkedReadSerializer(serializers.Serializer):
     marked_read = serializers.IntegerField()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {kind: {"type": "boolean"} for kind in Kind.values},
+        "additionalProperties": False,
+    }
+)
+class EmailChoicesField(serializers.DictField):
+    """Kind: true (emailed) or false (in-app only); the schema names every kind."""
+
+    child = serializers.BooleanField()
+
+
 class PreferencesSerializer(serializers.Serializer):
     """`email`: each kind with true (emailed) or false (in-app only)."""
 
-    email = serializers.DictField(child=serializers.BooleanField())
+    email = EmailChoicesField()
 
 
 class NotificationViewSet(

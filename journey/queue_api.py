@@ -43,8 +43,13 @@ class QueueView(APIView):
             ),
             OpenApiParameter("q", OpenApiTypes.STR, description="Organisation name or partner ID"),
             OpenApiParameter("country", OpenApiTypes.STR, description="Two-letter country code"),
-            OpenApiParameter("solution_area", OpenApiTypes.STR),
-            OpenApiParameter("older_than_days", OpenApiTypes.INT),
+            OpenApiParameter(
+                "solution_area", OpenApiTypes.STR, enum=list(dict(queue_filters.SOLUTION_AREAS))
+            ),
+            OpenApiParameter(
+                "older_than_days",
+                {"type": "integer", "minimum": 0, "maximum": queue_filters.MAX_AGE_DAYS},
+            ),
             OpenApiParameter(
                 "overdue",
                 OpenApiTypes.BOOL,

@@ -34,6 +34,7 @@ SPECS = {
     "mine": Spec("enrollment__organization", "enrollment__", "created_at", "My audits"),
 }
 SOLUTION_AREAS = [(area.value, area.label) for area in SolutionArea]
+MAX_AGE_DAYS = 3650
 SORTS = {"oldest": "Oldest first", "newest": "Newest first", "name": "Organisation name"}
 # What "overdue" means in each queue (assessments.rules.audit_overdue and
 # designation.rules.renewal_overdue; the queries below are their set-based form). A deadline's
@@ -71,10 +72,10 @@ def parse(params) -> tuple[Filters, list[str]]:
     days = params.get("older_than_days", "").strip()
     older = None
     if days:
-        if days.isdigit() and int(days) <= 3650:
+        if days.isdigit() and int(days) <= MAX_AGE_DAYS:
             older = int(days)
         else:
-            errors.append("older_than_days: give a whole number of days (0 to 3650).")
+            errors.append(f"older_than_days: give a whole number of days (0 to {MAX_AGE_DAYS}).")
     area = params.get("solution_area", "").strip()
     if area and area not in dict(SOLUTION_AREAS):
         errors.append(f"solution_area: one of {', '.join(dict(SOLUTION_AREAS))}.")
