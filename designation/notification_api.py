@@ -30,13 +30,21 @@ class MarkedReadSerializer(serializers.Serializer):
     marked_read = serializers.IntegerField()
 
 
-@extend_schema_field(
-    {
-        "type": "object",
-        "properties": {kind: {"type": "boolean"} for kind in Kind.values},
-        "additionalProperties": False,
-    }
-)
+EMAIL_CHOICES_SCHEMA = {
+    "type": "object",
+    "properties": {kind: {"type": "boolean"} for kind in Kind.values},
+    "additionalProperties": False,
+}
+# The PUT body names `email` and nothing else: an unknown key is a 400, and the schema says so.
+PREFERENCES_REQUEST_SCHEMA = {
+    "type": "object",
+    "properties": {"email": EMAIL_CHOICES_SCHEMA},
+    "required": ["email"],
+    "additionalProperties": False,
+}
+
+
+@extend_schema_field(EMAIL_CHOICES_SCHEMA)
 class EmailChoicesField(serializers.DictField):
     """Kind: true (emailed) or false (in-app only); the schema names every kind."""
 
@@ -47,6 +55,12 @@ class PreferencesSerializer(serializers.Serializer):
     """`email`: each kind with true (emailed) or false (in-app only)."""
 
     email = EmailChoicesField()
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - {"email"})
+        if unknown:
+            raise serializers.ValidationError(f"Only `email` is taken; not {', '.join(unknown)}.")
+        return attrs
 
 
 class NotificationViewSet(
@@ -91,7 +105,7 @@ class NotificationViewSet(
     @extend_schema(methods=["GET"], request=None, responses={200: PreferencesSerializer})
     @extend_schema(
         methods=["PUT"],
-        request=PreferencesSerializer,
+        request={"application/json": PREFERENCES_REQUEST_SCHEMA},
         responses={200: PreferencesSerializer, **ERRORS},
     )
     # JSON only: a form body cannot carry the `email` object. No OPTIONS description: DRF's

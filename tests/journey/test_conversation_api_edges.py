@@ -49,3 +49,14 @@ def test_preferences_answer_options_and_form_bodies_without_a_server_error(calle
     )
     assert form.status_code == 415
     assert client.get("/api/v1/notifications/preferences/").status_code == 200
+
+
+def test_preferences_take_email_and_nothing_else(caller):
+    client, _user = caller
+    path = "/api/v1/notifications/preferences/"
+    extra = client.put(path, {"email": {}, "errors": {}}, format="json")
+    assert extra.status_code == 400 and "errors" in extra.json()["detail"]
+    unknown = client.put(path, {"email": {"no_such_kind": True}}, format="json")
+    assert unknown.status_code == 400
+    saved = client.put(path, {"email": {"comment_added": False}}, format="json")
+    assert saved.status_code == 200 and saved.json()["email"]["comment_added"] is False
