@@ -210,13 +210,7 @@ def attachment_download_refusal(attachment: Attachment) -> str | None:
 # (rules.audit_due_on) plus the days the partner held the ball (rules.days_held: the distinct
 # days from each request to its answer, or to today while open) before today. Dates are UTC, as
 # the clocks on the audit page read them.
-OVERDUE_SQL = """
-assessments_auditrecord.status IN ('unassigned', 'claimed') AND (
-  EXISTS (
-    SELECT 1 FROM assessments_changerequest cr
-    WHERE cr.audit_id = assessments_auditrecord.id AND cr.answered_at IS NULL AND cr.due_on < %s
-  )
-  OR %s > (
+_ISSI_DUE_SQL = """(
     CASE WHEN assessments_auditrecord.kind = 'performance'
               AND assessments_auditrecord.performance_window_ends_on IS NOT NULL
          THEN assessments_auditrecord.performance_window_ends_on
@@ -225,7 +219,15 @@ assessments_auditrecord.status IN ('unassigned', 'claimed') AND (
            (assessments_auditrecord.created_at AT TIME ZONE 'UTC')::date
          ) + %s
     END
-    + (
+)"""
+# The days held are counted only for an audit whose unpaused due date has passed (CASE is lazy).
+OVERDUE_SQL = f"""
+assessments_auditrecord.status IN ('unassigned', 'claimed') AND (
+  EXISTS (
+    SELECT 1 FROM assessments_changerequest cr
+    WHERE cr.audit_id = assessments_auditrecord.id AND cr.answered_at IS NULL AND cr.due_on < %s
+  )
+  OR CASE WHEN %s > {_ISSI_DUE_SQL} THEN %s > {_ISSI_DUE_SQL} + (
       SELECT count(DISTINCT held.day)::int
       FROM assessments_changerequest h
       CROSS JOIN LATERAL generate_series(
@@ -234,14 +236,14 @@ assessments_auditrecord.status IN ('unassigned', 'claimed') AND (
         interval '1 day'
       ) AS held(day)
       WHERE h.audit_id = assessments_auditrecord.id
-    )
-  )
+    ) ELSE false END
 )
-"""
+"""  # noqa: S608 (no input in it: the values are parameters)
 
 
 def with_overdue(queryset: QuerySet[AuditRecord], *, on: date) -> QuerySet[AuditRecord]:
     """The audits with `overdue` (rules.audit_overdue on `on`), computed in the same query."""
     days = audit_rules.AUDIT_DUE_DAYS
-    expression = RawSQL(OVERDUE_SQL, (on, on, days, on), output_field=BooleanField())  # noqa: S611
+    params = (on, on, days, on, days, on)
+    expression = RawSQL(OVERDUE_SQL, params, output_field=BooleanField())  # noqa: S611
     return queryset.annotate(overdue=expression)
