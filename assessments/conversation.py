@@ -164,3 +164,47 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"Appeal of the {self.get_subject_display().lower()} ({self.get_status_display()})"
+
+
+def attachment_storage():
+    """Attachments share the evidence storage (outside the web root, or the bucket)."""
+    from django.core.files.storage import storages
+
+    return storages["evidence"]
+
+
+class Attachment(models.Model):
+    """A file attached to a comment or to an appeal (one of the two), checked as evidence is and
+    stored under a random name, with its SHA-256, who uploaded it and when, and its malware scan
+    (`clean` empty while the scan is pending)."""
+
+    comment = models.OneToOneField(
+        Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="attachment"
+    )
+    appeal = models.OneToOneField(
+        Appeal, null=True, blank=True, on_delete=models.PROTECT, related_name="attachment"
+    )
+    file = models.FileField(max_length=200, storage=attachment_storage)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    clean = models.BooleanField(null=True, help_text="The malware scan: empty while pending.")
+    scan_detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(comment__isnull=False, appeal__isnull=True)
+                | models.Q(comment__isnull=True, appeal__isnull=False),
+                name="attachment_of_a_comment_or_an_appeal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -182,6 +182,11 @@ class CommentForm(forms.Form):
     internal = forms.BooleanField(
         required=False, label="Internal note (Microsoft and ISSI staff only)"
     )
+    file = forms.FileField(
+        required=False,
+        label="Attach a file (optional)",
+        help_text="PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT; checked as evidence is.",
+    )
 
     def __init__(self, *args, staff: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,6 +197,11 @@ class CommentForm(forms.Form):
 class AppealForm(forms.Form):
     statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), label="Why the decision should change"
+    )
+    file = forms.FileField(
+        required=False,
+        label="Supporting evidence (optional)",
+        help_text="PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT; checked as evidence is.",
     )
 
 

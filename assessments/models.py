@@ -331,7 +331,7 @@ class ExcludedCase(models.Model):
 # Evidence files, their removals and scans live in their own module (the storage callable keeps
 # its old import path for the migrations).
 # The audit conversation's records live in their own module; imported here so Django has them.
-from assessments.conversation import Appeal, ChangeRequest, Comment  # noqa: E402, F401
+from assessments.conversation import Appeal, Attachment, ChangeRequest, Comment  # noqa: E402, F401
 from assessments.evidence_models import (  # noqa: E402, F401
     EvidenceFile,
     EvidenceFileManager,

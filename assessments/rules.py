@@ -343,6 +343,19 @@ def paused_due_on(due_on: date, held: int) -> date:
     return due_on + timedelta(days=held)
 
 
+def audit_overdue(
+    *, submitted: bool, issi_due_on: date, open_request_due_ons: Iterable[date], on: date
+) -> bool:
+    """An audit not yet submitted is overdue when one of its change requests passed its
+    deadline unanswered, or when ISSI's due date (paused while the partner held the ball)
+    passed. A deadline's last day is not overdue; the day after is."""
+    if submitted:
+        return False
+    if on > issi_due_on:
+        return True
+    return any(request_overdue(due_on, answered=False, on=on) for due_on in open_request_due_ons)
+
+
 # --- Appeals ----------------------------------------------------------------------------------
 
 APPEAL_WINDOW_DAYS = 30

@@ -2,12 +2,15 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from assessments import rules as audit_rules
 from assessments.models import (
     Appeal,
+    Attachment,
     AuditRecord,
     ChangeRequest,
     Comment,
@@ -125,7 +128,7 @@ def comments_of(*, enrollment_id: int, audit_id: int | None, staff: bool) -> lis
     return list(
         Comment.objects.filter(enrollment_id=enrollment_id, audit_id=audit_id)
         .for_viewer(staff=staff)
-        .select_related("author")
+        .select_related("author", "attachment")
     )
 
 
@@ -144,7 +147,12 @@ def appeal_for(user, appeal_id: int) -> Appeal:
 
     return get_object_or_404(
         Appeal.objects.select_related(
-            "enrollment__organization", "audit", "filed_by", "decided_by", "superseding_audit"
+            "enrollment__organization",
+            "audit",
+            "filed_by",
+            "decided_by",
+            "superseding_audit",
+            "attachment",
         ),
         pk=appeal_id,
         enrollment__in=Enrollment.objects.visible_to(user).values("pk"),
@@ -152,7 +160,11 @@ def appeal_for(user, appeal_id: int) -> Appeal:
 
 
 def appeals_of_enrollment(enrollment_id: int) -> list[Appeal]:
-    return list(Appeal.objects.filter(enrollment_id=enrollment_id).order_by("filed_at", "id"))
+    return list(
+        Appeal.objects.filter(enrollment_id=enrollment_id)
+        .select_related("attachment")
+        .order_by("filed_at", "id")
+    )
 
 
 def appeals_for(user) -> QuerySet[Appeal]:
@@ -161,6 +173,77 @@ def appeals_for(user) -> QuerySet[Appeal]:
 
     return (
         Appeal.objects.filter(enrollment__in=Enrollment.objects.visible_to(user).values("pk"))
-        .select_related("filed_by", "decided_by")
+        .select_related("filed_by", "decided_by", "attachment")
         .order_by("filed_at", "id")
     )
+
+
+def attachment_for(user, attachment_id: int, *, staff: bool) -> Attachment:
+    """An attachment the user may download: its comment's thread (an internal note's only for
+    staff) or its appeal is one the user can see; 404 for anyone else."""
+    from designation.models import Enrollment
+
+    enrollments = Enrollment.objects.visible_to(user).values("pk")
+    audits = AuditRecord.objects.visible_to(user).values("pk")
+    # As the threads are scoped: an audit's by the audit, an enrollment's own by the enrollment.
+    comments = Comment.objects.for_viewer(staff=staff).filter(
+        Q(audit=None, enrollment__in=enrollments) | Q(audit__in=audits)
+    )
+    appeals = Appeal.objects.filter(enrollment__in=enrollments)
+    return get_object_or_404(
+        Attachment.objects.filter(Q(comment__in=comments) | Q(appeal__in=appeals)),
+        pk=attachment_id,
+    )
+
+
+def attachment_download_refusal(attachment: Attachment) -> str | None:
+    """Why an attachment cannot be downloaded now (malware scan pending or failed), or None."""
+    if attachment.clean is None:
+        return "This file is still waiting for its malware scan; try again in a few minutes."
+    if not attachment.clean:
+        return f"This file was quarantined by the malware scan ({attachment.scan_detail})."
+    return None
+
+
+# assessments.rules.audit_overdue as one SQL expression, so that a queue filters and flags its
+# overdue audits in its own query: an open request past its deadline, or the ISSI due date
+# (rules.audit_due_on) plus the days the partner held the ball (rules.days_held: the distinct
+# days from each request to its answer, or to today while open) before today. Dates are UTC, as
+# the clocks on the audit page read them.
+_ISSI_DUE_SQL = """(
+    CASE WHEN assessments_auditrecord.kind = 'performance'
+              AND assessments_auditrecord.performance_window_ends_on IS NOT NULL
+         THEN assessments_auditrecord.performance_window_ends_on
+         ELSE COALESCE(
+           assessments_auditrecord.assigned_on,
+           (assessments_auditrecord.created_at AT TIME ZONE 'UTC')::date
+         ) + %s
+    END
+)"""
+# The days held are counted only for an audit whose unpaused due date has passed (CASE is lazy).
+OVERDUE_SQL = f"""
+assessments_auditrecord.status IN ('unassigned', 'claimed') AND (
+  EXISTS (
+    SELECT 1 FROM assessments_changerequest cr
+    WHERE cr.audit_id = assessments_auditrecord.id AND cr.answered_at IS NULL AND cr.due_on < %s
+  )
+  OR CASE WHEN %s > {_ISSI_DUE_SQL} THEN %s > {_ISSI_DUE_SQL} + (
+      SELECT count(DISTINCT held.day)::int
+      FROM assessments_changerequest h
+      CROSS JOIN LATERAL generate_series(
+        (h.requested_at AT TIME ZONE 'UTC')::date,
+        COALESCE((h.answered_at AT TIME ZONE 'UTC')::date, %s) - 1,
+        interval '1 day'
+      ) AS held(day)
+      WHERE h.audit_id = assessments_auditrecord.id
+    ) ELSE false END
+)
+"""  # noqa: S608 (no input in it: the values are parameters)
+
+
+def with_overdue(queryset: QuerySet[AuditRecord], *, on: date) -> QuerySet[AuditRecord]:
+    """The audits with `overdue` (rules.audit_overdue on `on`), computed in the same query."""
+    days = audit_rules.AUDIT_DUE_DAYS
+    params = (on, on, days, on, days, on)
+    expression = RawSQL(OVERDUE_SQL, params, output_field=BooleanField())  # noqa: S611
+    return queryset.annotate(overdue=expression)

@@ -7,6 +7,7 @@ from assessments import rules as audit_rules
 from assessments.models import (
     FROZEN_FIGURES,
     Appeal,
+    Attachment,
     AuditRecord,
     ChangeRequest,
     Comment,
@@ -220,12 +221,49 @@ class ChangeAnswerInputSerializer(serializers.Serializer):
     effective_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file attached to a comment or an appeal; downloaded (signed in) from download_url."""
+
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment) -> str:
+        return reverse("attachment-download", args=[attachment.pk])
+
+
+ATTACHMENT_HELP = "Optional: PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, checked as evidence is."
+
+
 class CommentSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
+    attachment = AttachmentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Comment
-        fields = ["id", "enrollment", "audit", "author", "body", "internal", "created_at"]
+        fields = [
+            "id",
+            "enrollment",
+            "audit",
+            "author",
+            "body",
+            "internal",
+            "created_at",
+            "attachment",
+        ]
         read_only_fields = ["id", "enrollment", "audit", "author", "created_at"]
 
 
@@ -236,9 +274,18 @@ class CommentInputSerializer(serializers.Serializer):
     )
 
 
+class CommentUploadInputSerializer(CommentInputSerializer):
+    """A comment sent as multipart/form-data, with an optional file."""
+
+    file = serializers.FileField(
+        required=False, allow_empty_file=False, use_url=False, help_text=ATTACHMENT_HELP
+    )
+
+
 class AppealSerializer(serializers.ModelSerializer):
     filed_by = serializers.CharField(source="filed_by.username", read_only=True)
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    attachment = AttachmentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Appeal
@@ -257,12 +304,21 @@ class AppealSerializer(serializers.ModelSerializer):
             "decided_at",
             "reason",
             "superseding_audit",
+            "attachment",
         ]
         read_only_fields = fields
 
 
 class AppealInputSerializer(serializers.Serializer):
     statement = serializers.CharField()
+
+
+class AppealUploadInputSerializer(AppealInputSerializer):
+    """An appeal sent as multipart/form-data, with optional supporting evidence."""
+
+    file = serializers.FileField(
+        required=False, allow_empty_file=False, use_url=False, help_text=ATTACHMENT_HELP
+    )
 
 
 class AppealDecideInputSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments import rules as audit_rules
 from assessments.models import FROZEN_FIGURES, STEP_OF_KIND, Appeal, AuditRecord
-from assessments.services import judged_against
+from assessments.services import attachments, judged_against
 from designation.models import Enrollment, ProgramRules
 from designation.permissions import is_partner_admin, is_reviewer
 from designation.rules import pass_valid_until
@@ -66,9 +66,16 @@ def _audit_decision(audit: AuditRecord) -> tuple[str, str, date, int | None]:
 
 
 def appeal_file(
-    *, by, on: date, statement: str, enrollment_id: int | None = None, audit_id: int | None = None
+    *,
+    by,
+    on: date,
+    statement: str,
+    enrollment_id: int | None = None,
+    audit_id: int | None = None,
+    upload=None,
 ) -> Appeal:
-    """A partner admin appeals a decision, within the window; once per decision."""
+    """A partner admin appeals a decision, within the window; once per decision; optionally
+    with a file (checked as evidence is)."""
     statement = (statement or "").strip()
     with transaction.atomic():
         audit = None
@@ -106,13 +113,17 @@ def appeal_file(
             statement=statement,
             filed_by=by,
         )
+        attached = ""
+        if upload is not None:
+            file = attachments.attachment_add(upload=upload, by=by, appeal=appeal)
+            attached = f" Attached: {file.original_name} (SHA-256 {file.sha256})."
         record_outcome(
             enrollment,
             what="appeal_filed",
             by=by,
             on=on,
             note=f"The partner appealed the {appeal.get_subject_display().lower()} of "
-            f"{decision_on.isoformat()}: {statement}",
+            f"{decision_on.isoformat()}: {statement}{attached}",
         )
         notify.appeal_filed(appeal)
     return appeal

@@ -16,6 +16,7 @@ from assessments.serializers import (
     AppealDecideInputSerializer,
     AppealInputSerializer,
     AppealSerializer,
+    AppealUploadInputSerializer,
 )
 from designation.permissions import is_partner_admin, is_reviewer
 from designation.selectors import enrollments_for
@@ -25,12 +26,13 @@ from portal.errors import Forbidden
 
 
 def _filed(request: Request, **subject) -> Response:
-    form = AppealInputSerializer(data=request.data)
+    form = AppealUploadInputSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     appeal = appeals.appeal_file(
         by=request.user,
         on=timezone.localdate(),
         statement=form.validated_data["statement"],
+        upload=form.validated_data.get("file"),
         **subject,
     )
     return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
@@ -42,7 +44,11 @@ def _require_partner_admin(user, organization_id: int) -> None:
 
 
 APPEAL_SCHEMA = extend_schema(
-    request=AppealInputSerializer, responses={201: AppealSerializer, **ERRORS}
+    request={
+        "application/json": AppealInputSerializer,
+        "multipart/form-data": AppealUploadInputSerializer,
+    },
+    responses={201: AppealSerializer, **ERRORS},
 )
 
 

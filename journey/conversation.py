@@ -9,7 +9,7 @@ from django.db import transaction
 from assessments import rules as audit_rules
 from assessments import selectors as audit_selectors
 from assessments.models import AuditRecord, ChangeRequest, Comment
-from assessments.services import changes
+from assessments.services import attachments, changes
 from designation.models import Enrollment, Membership
 from designation.permissions import is_auditor, is_program_admin, is_reviewer
 from designation.transitions import record_outcome
@@ -140,9 +140,16 @@ def _thread_subject(user, *, enrollment_id: int, audit_id: int | None):
 
 
 def comment_add(
-    *, by, enrollment_id: int, audit_id: int | None = None, body: str, internal: bool = False
+    *,
+    by,
+    enrollment_id: int,
+    audit_id: int | None = None,
+    body: str,
+    internal: bool = False,
+    upload=None,
 ) -> Comment:
-    """Add a plain-text comment to a thread; participants (not the author) are told."""
+    """Add a plain-text comment to a thread, optionally with a file (checked as evidence is);
+    participants (not the author) are told."""
     body = (body or "").strip()
     with transaction.atomic():
         enrollment, audit = _thread_subject(by, enrollment_id=enrollment_id, audit_id=audit_id)
@@ -164,5 +171,7 @@ def comment_add(
         comment = Comment.objects.create(
             enrollment=enrollment, audit=audit, author=by, body=body, internal=internal
         )
+        if upload is not None:
+            attachments.attachment_add(upload=upload, by=by, comment=comment)
         notify.comment_added(comment)
     return comment

@@ -17,6 +17,7 @@ from assessments.serializers import (
     ChangeRequestSerializer,
     CommentInputSerializer,
     CommentSerializer,
+    CommentUploadInputSerializer,
 )
 from designation.permissions import is_partner_admin
 from journey import conversation
@@ -92,10 +93,16 @@ def _thread_answer(view, request: Request, *, enrollment_id: int, audit_id: int 
         )
         page = view.paginate_queryset(found)
         return view.get_paginated_response(CommentSerializer(page, many=True).data)
-    form = CommentInputSerializer(data=request.data)
+    form = CommentUploadInputSerializer(data=request.data)
     form.is_valid(raise_exception=True)
+    data = form.validated_data
     comment = conversation.comment_add(
-        by=request.user, enrollment_id=enrollment_id, audit_id=audit_id, **form.validated_data
+        by=request.user,
+        enrollment_id=enrollment_id,
+        audit_id=audit_id,
+        body=data["body"],
+        internal=data["internal"],
+        upload=data.get("file"),
     )
     return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -104,7 +111,10 @@ THREAD_SCHEMA = (
     extend_schema(methods=["GET"], request=None, responses={200: CommentSerializer(many=True)}),
     extend_schema(
         methods=["POST"],
-        request=CommentInputSerializer,
+        request={
+            "application/json": CommentInputSerializer,
+            "multipart/form-data": CommentUploadInputSerializer,
+        },
         responses={201: CommentSerializer, **ERRORS},
     ),
 )

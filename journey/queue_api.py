@@ -1,5 +1,5 @@
 """The reviewer and auditor queues through the API, with the pages' search, filters and sort:
-`/api/v1/queues/{name}/?q=&country=&solution_area=&older_than_days=&sort=`."""
+`/api/v1/queues/{name}/?q=&country=&solution_area=&older_than_days=&overdue=&sort=`."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from journey import queue_filters, queues
+from portal import bounds
 from portal.api import ERRORS, Pagination
 from portal.errors import ConditionFailed, Forbidden, NotFound
 
@@ -43,8 +44,30 @@ class QueueView(APIView):
             ),
             OpenApiParameter("q", OpenApiTypes.STR, description="Organisation name or partner ID"),
             OpenApiParameter("country", OpenApiTypes.STR, description="Two-letter country code"),
-            OpenApiParameter("solution_area", OpenApiTypes.STR),
-            OpenApiParameter("older_than_days", OpenApiTypes.INT),
+            OpenApiParameter(
+                "solution_area", OpenApiTypes.STR, enum=list(dict(queue_filters.SOLUTION_AREAS))
+            ),
+            OpenApiParameter(
+                "older_than_days",
+                {
+                    "type": "integer",
+                    "minimum": int(bounds.QUEUE_AGE_DAYS.low),
+                    "maximum": int(bounds.QUEUE_AGE_DAYS.high),
+                },
+            ),
+            OpenApiParameter(
+                "overdue",
+                OpenApiTypes.BOOL,
+                description="Only the overdue rows. unclaimed: "
+                + queue_filters.OVERDUE["unclaimed"]
+                + "; mine: "
+                + queue_filters.OVERDUE["mine"]
+                + "; renewals: "
+                + queue_filters.OVERDUE["renewals"]
+                + "; the other queues: "
+                + queue_filters.NO_DEADLINE
+                + ".",
+            ),
             OpenApiParameter("sort", OpenApiTypes.STR, enum=list(queue_filters.SORTS)),
         ],
         responses={200: QueueRowSerializer(many=True), **ERRORS},

@@ -1,5 +1,6 @@
 """Search, filters, sort and CSV export of the reviewer and auditor queues: organisation name or
-partner ID, country, solution area, age (waiting at least N days); oldest, newest or by name."""
+partner ID, country, solution area, age (waiting at least N days), overdue; oldest, newest or by
+name."""
 
 import csv
 import io
@@ -7,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet, Value
 from django.http import HttpResponse
 
+from assessments import selectors as audit_selectors
 from designation.rules import SolutionArea
 from portal import bounds
 
@@ -35,6 +37,20 @@ SPECS = {
 }
 SOLUTION_AREAS = [(area.value, area.label) for area in SolutionArea]
 SORTS = {"oldest": "Oldest first", "newest": "Newest first", "name": "Organisation name"}
+# What "overdue" means in each queue (assessments.rules.audit_overdue and
+# designation.rules.renewal_overdue; the queries below are their set-based form). A deadline's
+# last day is not overdue, the day after is. A queue without deadlines has nothing overdue.
+AUDIT_OVERDUE = (
+    "not yet submitted, and a change request passed its deadline unanswered, or the ISSI due "
+    "date (paused while the partner held the ball) passed"
+)
+OVERDUE = {
+    "unclaimed": "the ISSI due date passed while nobody claimed the audit",
+    "mine": AUDIT_OVERDUE,
+    "renewals": "the anniversary passed without a completed renewal (the grace period)",
+}
+NO_DEADLINE = "nothing in this queue has a deadline, so nothing is overdue"
+TRUE, FALSE = ("true", "1", "on", "yes"), ("false", "0", "off", "no", "")
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,7 @@ class Filters:
     solution_area: str = ""
     older_than_days: int | None = None
     sort: str = "oldest"
+    overdue: bool = False
 
     @property
     def active(self) -> bool:
@@ -69,7 +86,16 @@ def parse(params) -> tuple[Filters, list[str]]:
         errors.append(f"sort: one of {', '.join(SORTS)}.")
         sort = "oldest"
     country = params.get("country", "").strip().upper()[:2]
-    return Filters(params.get("q", "").strip()[:100], country, area, older, sort), errors
+    overdue = params.get("overdue", "").strip().lower()
+    if overdue not in TRUE + FALSE:
+        errors.append("overdue: give true or false.")
+    query = params.get("q", "").strip()[:100]
+    return Filters(query, country, area, older, sort, overdue in TRUE), errors
+
+
+def overdue_meaning(name: str) -> str:
+    """What "overdue" means in the queue `name`, in words."""
+    return OVERDUE.get(name, NO_DEADLINE)
 
 
 def apply(name: str, queryset: QuerySet, filters: Filters, *, today: date) -> QuerySet:
@@ -92,12 +118,23 @@ def apply(name: str, queryset: QuerySet, filters: Filters, *, today: date) -> Qu
         field = spec.waiting_since
         lookup = f"{field}__lte" if field.endswith("_on") else f"{field}__date__lte"
         queryset = queryset.filter(**{lookup: cutoff})
+    if filters.overdue:
+        queryset = only_overdue(name, queryset, today=today)
     order = {
         "oldest": [spec.waiting_since, "id"],
         "newest": [f"-{spec.waiting_since}", "-id"],
         "name": [f"{org}__legal_name", "id"],
     }[filters.sort]
     return queryset.order_by(*order)
+
+
+def only_overdue(name: str, queryset: QuerySet, *, today: date) -> QuerySet:
+    """The queue's overdue rows (OVERDUE says what that is), in the queue's own query."""
+    if name in ("unclaimed", "mine"):
+        return audit_selectors.with_overdue(queryset, on=today).filter(overdue=True)
+    if name == "renewals":
+        return queryset.filter(anniversary_on__lt=today)
+    return queryset.filter(Value(False, output_field=BooleanField()))
 
 
 def rows(name: str, queryset: QuerySet, *, base_url: str, limit: int = 10_000) -> list[dict]:

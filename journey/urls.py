@@ -96,6 +96,11 @@ urlpatterns = [
     path("audits/<int:audit_id>/comments/", conversation.audit_comment, name="audit-comment-form"),
     path("audits/<int:audit_id>/appeal/", appeals.audit_appeal, name="audit-appeal-form"),
     path("appeals/<int:appeal_id>/", appeals.appeal_detail, name="appeal-page"),
+    path(
+        "attachments/<int:attachment_id>/download/",
+        conversation.attachment_download,
+        name="attachment-download",
+    ),
     path("appeals/<int:appeal_id>/decide/", appeals.appeal_decide, name="appeal-decide-form"),
     path(
         "evidence/<int:evidence_id>/download/", audits.evidence_download, name="evidence-download"

@@ -261,6 +261,20 @@ FILE_UPLOAD_HANDLERS = [
 FILE_UPLOAD_LIMITS = {
     "audit-evidence": ("EVIDENCE_MAX_BYTES", "evidence files"),
     "audit-evidence-form": ("EVIDENCE_MAX_BYTES", "evidence files"),
+    # Comment and appeal attachments go through the evidence checks, with its limit.
+    **dict.fromkeys(
+        [
+            "audit-comment-form",
+            "enrollment-comment-form",
+            "audit-appeal-form",
+            "enrollment-appeal-form",
+            "audit-comments",
+            "enrollment-comments",
+            "audit-appeal",
+            "enrollment-appeal",
+        ],
+        ("EVIDENCE_MAX_BYTES", "attachments"),
+    ),
 }
 FILE_UPLOAD_DEFAULT_LIMIT = ("IMPORT_MAX_BYTES", "imported files")
 

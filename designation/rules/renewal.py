@@ -87,3 +87,9 @@ def reminder_anniversaries(today: date, *, days_after: int) -> dict[str, date]:
         else today + timedelta(days=7 - days_after)
         for code, offset, _label in REMINDER_DAYS
     }
+
+
+def renewal_overdue(anniversary_on: date, on: date) -> bool:
+    """A renewal at risk is overdue once its anniversary has passed without it (the grace
+    period): the anniversary itself is not overdue, the day after is."""
+    return on > anniversary_on

@@ -18,7 +18,7 @@ from portal.errors import Forbidden, JourneyError, NotFound
 
 
 def _file(request, back, **subject) -> HttpResponse:
-    form = AppealForm(request.POST)
+    form = AppealForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Say why the decision should change.")
         return back
@@ -27,6 +27,7 @@ def _file(request, back, **subject) -> HttpResponse:
             by=request.user,
             on=timezone.localdate(),
             statement=form.cleaned_data["statement"],
+            upload=form.cleaned_data.get("file"),
             **subject,
         )
     except NotFound as exc:

@@ -74,12 +74,13 @@ def audit_index(request: HttpRequest) -> HttpResponse:
     if not queues.auditor_request(request):
         raise PermissionDenied("This page is for ISSI auditors.")
     counts = queues.counts_for(request, reviewer=queues.reviewer_request(request), auditor=True)
-    mine = selectors.assigned_to(request.user)
-    queue = selectors.unclaimed_queue()
+    today = timezone.localdate()
+    # Each row's overdue flag comes with the list (the same query).
+    mine = selectors.with_overdue(selectors.assigned_to(request.user), on=today)
+    queue = selectors.with_overdue(selectors.unclaimed_queue(), on=today)
     # Search, filters, sort and CSV export (journey/queue_filters.py).
     filters, filter_errors = queue_filters.parse(request.GET)
     if filters.active or request.GET.get("export"):
-        today = timezone.localdate()
         mine = queue_filters.apply("mine", mine, filters, today=today)
         queue = queue_filters.apply("unclaimed", queue, filters, today=today)
         lists = {"mine": mine, "unclaimed": queue}
@@ -105,6 +106,8 @@ def audit_index(request: HttpRequest) -> HttpResponse:
             "solution_area_choices": queue_filters.SOLUTION_AREAS,
             "query_string": request.GET.urlencode(),
             "export_names": [("mine", "My audits"), ("unclaimed", "ISSI queue")],
+            "overdue_help": f"Overdue: in my audits, {queue_filters.overdue_meaning('mine')}; "
+            f"in the queue, {queue_filters.overdue_meaning('unclaimed')}.",
         },
     )
 

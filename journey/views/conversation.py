@@ -4,8 +4,8 @@ partner admin's answers with new evidence revisions, both clocks."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -36,7 +36,7 @@ def conversation_context(user, audit, *, on) -> dict:
     admin = is_partner_admin(user, audit.enrollment.organization_id)
     can_answer = claimed and admin
     failed = audit.verdict == AuditRecord.Verdict.FAIL
-    appeals = list(audit.appeals.all()) if failed else []
+    appeals = list(audit.appeals.select_related("attachment")) if failed else []
     return {
         "appeals": appeals,
         "appeal_form": AppealForm() if failed and admin and not appeals else None,
@@ -69,7 +69,7 @@ def thread_context(request, *, enrollment_id: int, audit_id: int | None) -> dict
 
 def _comment(request, *, enrollment_id: int, audit_id: int | None, back) -> HttpResponse:
     staff = request.user.is_superuser or bool(STAFF & queues.group_names(request))
-    form = CommentForm(request.POST, staff=staff)
+    form = CommentForm(request.POST, request.FILES, staff=staff)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return back
@@ -80,6 +80,7 @@ def _comment(request, *, enrollment_id: int, audit_id: int | None, back) -> Http
             audit_id=audit_id,
             body=form.cleaned_data["body"],
             internal=form.cleaned_data.get("internal", False),
+            upload=form.cleaned_data.get("file"),
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc
@@ -90,6 +91,31 @@ def _comment(request, *, enrollment_id: int, audit_id: int | None, back) -> Http
         return back
     messages.success(request, "Comment added.")
     return back
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """A comment's or an appeal's file, for those who can see the comment or appeal (an internal
+    note's only for staff); always as an attachment."""
+    staff = request.user.is_superuser or bool(STAFF & queues.group_names(request))
+    attachment = selectors.attachment_for(request.user, attachment_id, staff=staff)
+    refusal = selectors.attachment_download_refusal(attachment)
+    if refusal:
+        return render(
+            request,
+            "assessments/attachment_unavailable.html",
+            {"attachment": attachment, "message": refusal},
+            status=409,
+        )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @login_required

@@ -281,6 +281,9 @@ def review_queues(request: HttpRequest) -> HttpResponse:
             "solution_area_choices": queue_filters.SOLUTION_AREAS,
             "query_string": request.GET.urlencode(),
             "export_names": [(n, queue_filters.SPECS[n].label) for n in lists],
+            "overdue_help": "Overdue: renewals at risk whose "
+            f"{queue_filters.overdue_meaning('renewals')}; in the other queues "
+            f"{queue_filters.NO_DEADLINE}.",
             "today": timezone.localdate(),
             **{
                 name: paged(request, lists[name], count=counts[name], param=f"{name}_page")

@@ -25,6 +25,8 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "50"))
 ROLES = {"reviewer": "reviewer", "partner_admin": "contoso"}  # demo users (seed_demo)
 # Revoking tokens would revoke the one the run signs in with: every later call would be 401.
 EXCLUDED = ["--exclude-path", "/api/v1/auth/tokens/{id}/"]
+# SCHEMATHESIS_PATHS: a regex of the paths to run (all when unset), e.g. one feature's operations.
+PATHS = os.environ.get("SCHEMATHESIS_PATHS", "")
 
 
 def _admin_connection(settings_dict: dict):
@@ -97,8 +99,8 @@ def known_ids(username: str) -> dict[str, list]:
     """Ids of real rows the role can reach (else nearly every generated id would be a 404)."""
     from django.contrib.auth.models import User
 
-    from assessments.models import AuditRecord
-    from designation.models import Designation, Enrollment, Organization
+    from assessments.models import Appeal, AuditRecord
+    from designation.models import Designation, Enrollment, Notification, Organization
 
     user = User.objects.get(username=username)
 
@@ -109,6 +111,8 @@ def known_ids(username: str) -> dict[str, list]:
         "organization": ids(Organization.objects.visible_to(user)),
         "enrollment": ids(Enrollment.objects.visible_to(user)),
         "audit": ids(AuditRecord.objects.visible_to(user)),
+        "appeal": ids(Appeal.objects.filter(enrollment__in=Enrollment.objects.visible_to(user))),
+        "notification": ids(Notification.objects.filter(recipient=user)),
         "credential": list(Designation.objects.values_list("credential_id", flat=True)) or ["x"],
     }
 
@@ -121,6 +125,8 @@ def config_file(role: str, ids: dict[str, list]) -> Path:
         (r"^/api/v1/organizations/\{id\}/", "path.id", "organization"),
         (r"^/api/v1/enrollments/\{id\}/", "path.id", "enrollment"),
         (r"^/api/v1/audits/\{id\}/", "path.id", "audit"),
+        (r"^/api/v1/appeals/\{id\}/", "path.id", "appeal"),
+        (r"^/api/v1/notifications/\{id\}/", "path.id", "notification"),
         (r"^/api/v1/verify/", "path.credential_id", "credential"),
     ]
     text = [CONFIG]
@@ -169,6 +175,7 @@ def run(base: str, role: str, token: str, config: Path) -> int:
         "--report-dir",
         str(REPORTS / role),
         *EXCLUDED,
+        *(["--include-path-regex", PATHS] if PATHS else []),
     ]
     print(f"\n=== schemathesis as {role} ===", flush=True)
     return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603

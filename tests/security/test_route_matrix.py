@@ -20,7 +20,8 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from assessments import services as audit_services
-from assessments.models import Appeal, ChangeRequest
+from assessments.models import Appeal, ChangeRequest, Comment
+from assessments.services.attachments import attachment_add
 from designation import change_requests
 from designation.credentials.issue import issue_credential
 from designation.models import (
@@ -181,6 +182,8 @@ MATRIX = {
     "audit-appeal-form": ("POST", LOGIN, 404, 403, 404, 404),
     "enrollment-appeal-form": ("POST", LOGIN, 404, 403, 404, 404),
     "appeal-page": ("GET", LOGIN, 404, 200, 404, 404),
+    # a file on the enrollment thread: the organisation's people only (not its auditors)
+    "attachment-download": ("GET", LOGIN, 404, 200, 404, 404),
     "appeal-decide-form": ("POST", LOGIN, 404, 403, 404, 404),
     "audit-appeal": ("POST", 401, 404, 403, 404, 404),
     "enrollment-appeal": ("POST", 401, 404, 403, 404, 404),
@@ -296,6 +299,8 @@ def world(settings, tmp_path):
     notification = Notification.objects.create(
         recipient=admin, kind="audit_claimed", key="world", title="Claimed"
     )
+    comment = Comment.objects.create(enrollment=enrollment, author=admin, body="See the file")
+    attachment = attachment_add(upload=pdf_upload(), by=admin, comment=comment)
     other = factories.MembershipFactory(role="admin").user
     invitation = Invitation.objects.create(
         organization=org,
@@ -328,6 +333,7 @@ def world(settings, tmp_path):
         "notification_id": notification.pk,
         "request_id": change.pk,
         "appeal_id": appeal.pk,
+        "attachment_id": attachment.pk,
     }
     return {
         "callers": callers,

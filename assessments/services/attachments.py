@@ -1,0 +1,61 @@
+"""Writes for the files attached to comments and appeals: the same checks as evidence (name,
+size, type by content, archives and PDFs), a random stored name, SHA-256, the malware scan."""
+
+import logging
+import uuid
+
+from django.db import transaction
+
+from assessments.conversation import Appeal, Attachment, Comment
+from assessments.scanning import Scanner, get_scanner
+from assessments.services.evidence import _checked_upload
+
+logger = logging.getLogger(__name__)
+
+
+def attachment_add(
+    *, upload, by, comment: Comment | None = None, appeal: Appeal | None = None
+) -> Attachment:
+    """Keep the file attached to a comment or an appeal (inside the caller's transaction); a
+    refused file is a ConditionFailed on `file` and nothing is kept."""
+    checked = _checked_upload(upload)
+    attachment = Attachment(
+        comment=comment,
+        appeal=appeal,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=upload.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    attachment.file.save(f"attachments/{uuid.uuid4().hex}{checked.extension}", upload, save=False)
+    try:
+        attachment.save()
+        scanner = get_scanner()
+        if scanner.inline:
+            attachment_scan(attachment_id=attachment.pk, scanner=scanner)
+        else:
+            from assessments.tasks import scan_attachment
+
+            scan_attachment.delay_on_commit(attachment.pk)
+    except BaseException:
+        attachment.file.delete(save=False)  # the row is rolled back: leave no orphan file
+        raise
+    return attachment
+
+
+def attachment_scan(*, attachment_id: int, scanner: Scanner | None = None) -> Attachment:
+    """Record the malware scanner's verdict on one attachment (once; later calls keep it)."""
+    scanner = scanner or get_scanner()
+    with transaction.atomic():
+        attachment = Attachment.objects.select_for_update().get(pk=attachment_id)
+        if attachment.clean is not None:
+            return attachment
+        with attachment.file.open("rb") as stream:
+            verdict = scanner.scan(stream)
+        attachment.clean = verdict.clean
+        attachment.scan_detail = verdict.detail[:300]
+        attachment.save(update_fields=["clean", "scan_detail"])
+    if not verdict.clean:
+        logger.warning("Attachment %s quarantined by %s", attachment_id, scanner.name)
+    return attachment
