@@ -8,6 +8,7 @@ email twice; a send that fails releases the claim for the retry.
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -48,6 +49,47 @@ def deliver(
     return len(ids)
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One event to tell its recipients of (the arguments of `deliver`)."""
+
+    kind: str
+    key: str
+    recipient_ids: tuple[int, ...]
+    title: str
+    body: str = ""
+    link: str = ""
+
+
+EMAIL_KEYS_PER_TASK = 1000
+
+
+def deliver_many(deliveries: Iterable[Delivery]) -> int:
+    """`deliver` for many events at once: one INSERT for every notification, and the emails
+    queued after commit in tasks of EMAIL_KEYS_PER_TASK events each (for the nightly jobs)."""
+    rows = [
+        Notification(
+            recipient_id=pk,
+            kind=d.kind,
+            key=d.key[:200],
+            title=d.title[:300],
+            body=d.body,
+            link=d.link,
+        )
+        for d in deliveries
+        for pk in sorted({pk for pk in d.recipient_ids if pk is not None})
+    ]
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    from designation.tasks import send_notification_emails_for
+
+    keys = list(dict.fromkeys(row.key for row in rows))
+    for start in range(0, len(keys), EMAIL_KEYS_PER_TASK):
+        send_notification_emails_for.delay_on_commit(keys[start : start + EMAIL_KEYS_PER_TASK])
+    return len(rows)
+
+
 def wants_email(user_id: int, kind: str) -> bool:
     """The recipient's choice for this kind: on unless they turned it off."""
     choice = (
@@ -60,8 +102,13 @@ def wants_email(user_id: int, kind: str) -> bool:
 
 def send_emails(*, key: str) -> int:
     """Email every notification of this event not yet emailed; returns how many were sent."""
+    return send_emails_for(keys=[key])
+
+
+def send_emails_for(*, keys: list[str]) -> int:
+    """Email every notification of these events not yet emailed; returns how many were sent."""
     sent = 0
-    pending = Notification.objects.filter(key=key, emailed_at=None, email_skipped=False)
+    pending = Notification.objects.filter(key__in=keys, emailed_at=None, email_skipped=False)
     for pk in pending.values_list("pk", flat=True):
         with transaction.atomic():
             notification = (

@@ -2,7 +2,8 @@
 enrollments when the window opens, and the reminders, each sent once.
 
 The state moves are set-based UPDATEs over every designation (the FSM trigger still guards
-their edges); the reminder log's unique key makes a second run on the same day send nothing.
+their edges); the reminder log's unique key makes a second run on the same day send nothing;
+notices go to the notification centre in one INSERT; renewals open in committed batches.
 """
 
 import logging
@@ -10,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 
 from designation import rules as renewal_rules
 from designation.credentials.status import revoke_lapsed
-from designation.models import Designation, Enrollment, ProgramRules
-from journey import notify, steps
+from designation.models import Designation, ProgramRules
+from journey import notify
+from journey.renewal_open import BATCH_SIZE, open_renewals
 
 logger = logging.getLogger(__name__)
 
@@ -42,70 +43,74 @@ class RefreshResult:
         )
 
 
-def refresh_designations(*, today: date) -> RefreshResult:
-    """Bring every designation to its state for `today`; idempotent for the day."""
+def refresh_designations(*, today: date, batch_size: int = BATCH_SIZE) -> RefreshResult:
+    """Bring every designation to its state for `today`; idempotent for the day.
+
+    One run at a time: a session advisory lock, so that a second run meanwhile skips. The day's
+    state moves, lapse notices and reminders commit together in one short transaction; the
+    renewals then open in batches that commit one by one (journey/renewal_open.py)."""
     result = RefreshResult(day=today)
-    with transaction.atomic():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFRESH_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            result.skipped = True
+            return result
+    try:
+        with transaction.atomic():
+            _move_and_remind(today, result)
+        result.renewals_opened = open_renewals(today=today, batch_size=batch_size)
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
-            if not cursor.fetchone()[0]:
-                result.skipped = True
-                return result
-        rules = ProgramRules.objects.in_force(today)
-        cutoffs = renewal_rules.state_cutoffs(
-            today,
-            days_before=rules.renewal_opens_days_before,
-            days_after=rules.renewal_closes_days_after,
-        )
-        live = Designation.objects.filter(state__in=LIVE)
-        lapsing = list(
-            live.filter(anniversary_on__lt=cutoffs.lapsed_before).values_list("pk", flat=True)
-        )
-        result.moved["lapsed"] = Designation.objects.filter(pk__in=lapsing).update(
-            state=Designation.State.LAPSED
-        )
-        revoke_lapsed()  # every lapsed designation's credentials revoked, one UPDATE
-        _tell_lapsed(lapsing)
-        result.moved["grace"] = (
-            live.exclude(state=Designation.State.GRACE)
-            .filter(
-                anniversary_on__lt=cutoffs.grace_before,
-                anniversary_on__gte=cutoffs.lapsed_before,
-            )
-            .update(state=Designation.State.GRACE)
-        )
-        result.moved["renewal_open"] = live.filter(
-            state=Designation.State.ACTIVE,
-            anniversary_on__gte=cutoffs.grace_before,
-            anniversary_on__lte=cutoffs.open_through,
-        ).update(state=Designation.State.RENEWAL_OPEN)
-        needing = (
-            Designation.objects.filter(
-                state__in=(Designation.State.RENEWAL_OPEN, Designation.State.GRACE)
-            )
-            .exclude(
-                Exists(
-                    Enrollment.objects.filter(
-                        renewal_of=OuterRef("pk"),
-                        renewal_for_anniversary=OuterRef("anniversary_on"),
-                    )
-                )
-            )
-            # An organisation with an open enrollment gets its renewal once that one ends.
-            .exclude(
-                Exists(
-                    Enrollment.objects.open().filter(organization_id=OuterRef("organization_id"))
-                )
-            )
-            .select_related("enrollment")
-            .order_by("id")
-        )
-        for designation in needing:
-            if steps.open_renewal(designation, today=today):
-                result.renewals_opened += 1
-        result.reminders = _record_reminders(today, days_after=rules.renewal_closes_days_after)
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REFRESH_LOCK_KEY])
     logger.info("refresh_designations %s", result)
     return result
+
+
+_LAPSE = """
+    UPDATE designation_designation SET state = 'lapsed'
+    WHERE state IN ('active', 'renewal_open', 'grace') AND anniversary_on < %s
+    RETURNING id
+"""
+
+
+def _move_and_remind(today: date, result: RefreshResult) -> None:
+    """The day's state moves (set-based UPDATEs; the FSM trigger still guards their edges),
+    the lapsed designations' credentials revoked and their users told, the reminders due."""
+    rules = ProgramRules.objects.in_force(today)
+    cutoffs = renewal_rules.state_cutoffs(
+        today,
+        days_before=rules.renewal_opens_days_before,
+        days_after=rules.renewal_closes_days_after,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_LAPSE, [cutoffs.lapsed_before])
+        lapsing = [row[0] for row in cursor.fetchall()]
+    result.moved["lapsed"] = len(lapsing)
+    revoke_lapsed()  # every lapsed designation's credentials revoked, one UPDATE
+    if lapsing:
+        notify.designations_lapsed(list(_with_organization(lapsing)))
+    live = Designation.objects.filter(state__in=LIVE)
+    result.moved["grace"] = (
+        live.exclude(state=Designation.State.GRACE)
+        .filter(anniversary_on__lt=cutoffs.grace_before, anniversary_on__gte=cutoffs.lapsed_before)
+        .update(state=Designation.State.GRACE)
+    )
+    result.moved["renewal_open"] = live.filter(
+        state=Designation.State.ACTIVE,
+        anniversary_on__gte=cutoffs.grace_before,
+        anniversary_on__lte=cutoffs.open_through,
+    ).update(state=Designation.State.RENEWAL_OPEN)
+    result.reminders = _record_reminders(today, days_after=rules.renewal_closes_days_after)
+
+
+def _with_organization(designation_ids: list[int]):
+    """The designations with what their notices name (organisation, anniversary)."""
+    return (
+        Designation.objects.filter(pk__in=designation_ids)
+        .select_related("organization")
+        .only("id", "organization_id", "anniversary_on", "organization__legal_name")
+        .order_by("id")
+    )
 
 
 _INSERT_REMINDERS = """
@@ -118,7 +123,8 @@ _INSERT_REMINDERS = """
 
 
 def _record_reminders(today: date, *, days_after: int) -> dict[str, int]:
-    """Log each reminder due today (one statement per kind); mail only the rows just logged."""
+    """Log each reminder due today (one statement per kind); tell only of the rows just logged,
+    all in one INSERT into the notification centre."""
     due, counts = [], {}
     with connection.cursor() as cursor:
         for kind, anniversary in renewal_rules.reminder_anniversaries(
@@ -128,23 +134,9 @@ def _record_reminders(today: date, *, days_after: int) -> dict[str, int]:
             ids = [row[0] for row in cursor.fetchall()]
             counts[kind] = len(ids)
             due += [(designation_id, kind) for designation_id in ids]
-    _tell_reminders(due)
-    return counts
-
-
-def _tell_reminders(due: list[tuple[int, str]]) -> None:
-    """A renewal reminder notification (in-app, and email after commit) to the partner admins."""
-    designations = Designation.objects.select_related("organization").in_bulk(
-        [designation_id for designation_id, _ in due]
-    )
-    for designation_id, kind in due:
-        notify.renewal_reminder(
-            designations[designation_id], kind=kind, label=renewal_rules.reminder_label(kind)
+    if due:
+        designations = {d.pk: d for d in _with_organization([pk for pk, _kind in due])}
+        notify.renewal_reminders(
+            [(designations[pk], kind, renewal_rules.reminder_label(kind)) for pk, kind in due]
         )
-
-
-def _tell_lapsed(designation_ids: list[int]) -> None:
-    for designation in Designation.objects.select_related("organization").filter(
-        pk__in=designation_ids
-    ):
-        notify.designation_lapsed(designation)
+    return counts

@@ -2,7 +2,8 @@
 
 import pgtrigger
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models import Count
 from django.utils import timezone
 
 from designation import rules as journey_rules
@@ -96,3 +97,52 @@ class EnrollmentEvent(models.Model):
         event.save()
         enrollment.last_event_hash = event.hash
         return event
+
+    @classmethod
+    def append_many(
+        cls,
+        entries: list[tuple[Enrollment, str]],
+        *,
+        transition: str,
+        by,
+        rules_version: ProgramRules,
+    ) -> list["EnrollmentEvent"]:
+        """`record` for many enrollments at once, an outcome (no state change) with its note
+        for each: one query for the sequences, one INSERT, one UPDATE of the heads. The caller
+        holds the enrollments' row locks (or has just created them)."""
+        if not entries:
+            return []
+        ids = [enrollment.pk for enrollment, _note in entries]
+        counts = dict(
+            cls.objects.filter(enrollment_id__in=ids)
+            .values("enrollment_id")
+            .annotate(n=Count("id"))
+            .values_list("enrollment_id", "n")
+        )
+        at, events = timezone.now(), []
+        for enrollment, note in entries:
+            previous = enrollment.last_event_hash or journey_rules.GENESIS_HASH
+            event = cls(
+                enrollment=enrollment,
+                sequence=counts.get(enrollment.pk, 0) + 1,
+                at=at,
+                actor=by,
+                actor_name=(by.get_full_name() or by.get_username())[:150] if by else "system",
+                transition=transition,
+                from_state="" if enrollment.last_event_hash == "" else enrollment.state,
+                to_state=enrollment.state,
+                note=note,
+                rules_version=rules_version,
+                previous_hash=previous,
+            )
+            event.hash = journey_rules.event_hash(event.hashed_fields(), previous)
+            enrollment.last_event_hash = event.hash
+            events.append(event)
+        cls.objects.bulk_create(events)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Enrollment._meta.db_table} AS e SET last_event_hash = h.hash "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::text[]) AS h(id, hash) WHERE e.id = h.id",
+                [ids, [event.hash for event in events]],
+            )
+        return events
