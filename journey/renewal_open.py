@@ -77,8 +77,7 @@ def open_renewal_batch(
     due = list(
         needing_renewal()
         .filter(pk__gt=after_id)
-        .select_related("enrollment")
-        .only("organization_id", "anniversary_on", *(f"enrollment__{n}" for n in COPIED_FIELDS))
+        .select_related("enrollment")  # the previous form, copied
         .order_by("id")[:limit]
     )
     if not due:
