@@ -99,14 +99,28 @@ def open_renewal_batch(
         )
         for d in due
     ]
-    created = insert_skipping_conflicts(renewals)
-    EnrollmentEvent.append_many(
-        [(enrollment, opened_note(enrollment)) for enrollment in created],
+    draw_ids(renewals)
+    events = EnrollmentEvent.first_of_many(
+        [(enrollment, opened_note(enrollment)) for enrollment in renewals],
         transition="renewal_opened",
         by=None,
         rules_version=rules_version,
     )
+    created = {e.pk for e in insert_skipping_conflicts(renewals)}
+    EnrollmentEvent.objects.bulk_create([e for e in events if e.enrollment_id in created])
     return Batch(len(due), len(created), due[-1].pk)
+
+
+def draw_ids(enrollments: list[Enrollment]) -> None:
+    """Give each new enrollment its id from the table's sequence, in one statement, so that
+    its first event's hash (which covers the id) is known before either row is written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Enrollment._meta.db_table, len(enrollments)],
+        )
+        for enrollment, (pk,) in zip(enrollments, cursor.fetchall(), strict=True):
+            enrollment.pk = pk
 
 
 def latest_passes(organization_ids: list[int]) -> dict[tuple[int, str], date]:
@@ -124,7 +138,7 @@ def latest_passes(organization_ids: list[int]) -> dict[tuple[int, str], date]:
 def insert_skipping_conflicts(enrollments: list[Enrollment]) -> list[Enrollment]:
     """INSERT the enrollments in one statement; a row a unique constraint refuses (an open
     enrollment or this anniversary's renewal made meanwhile) is skipped. Returns those made."""
-    fields = [f for f in Enrollment._meta.concrete_fields if not f.primary_key]
+    fields = list(Enrollment._meta.concrete_fields)  # the ids are drawn: draw_ids
     if not enrollments:
         return []
     rows = [
@@ -137,17 +151,13 @@ def insert_skipping_conflicts(enrollments: list[Enrollment]) -> list[Enrollment]
         cursor.execute(
             f"INSERT INTO {Enrollment._meta.db_table} ({columns}) "  # noqa: S608
             f"VALUES {', '.join([one_row] * len(rows))} "
-            "ON CONFLICT DO NOTHING RETURNING id, renewal_of_id",
+            "ON CONFLICT DO NOTHING RETURNING id",
             [value for row in rows for value in row],
         )
-        made = cursor.fetchall()
-    ids = {renewal_of: pk for pk, renewal_of in made}
-    created = []
-    for enrollment in enrollments:
-        if enrollment.renewal_of_id in ids:
-            enrollment.pk = ids[enrollment.renewal_of_id]
-            enrollment._state.adding = False
-            created.append(enrollment)
+        made = {pk for (pk,) in cursor.fetchall()}
+    created = [enrollment for enrollment in enrollments if enrollment.pk in made]
+    for enrollment in created:
+        enrollment._state.adding = False
     return created
 
 

@@ -2,8 +2,7 @@
 
 import pgtrigger
 from django.conf import settings
-from django.db import connection, models
-from django.db.models import Count
+from django.db import models
 from django.utils import timezone
 
 from designation import rules as journey_rules
@@ -99,7 +98,7 @@ class EnrollmentEvent(models.Model):
         return event
 
     @classmethod
-    def append_many(
+    def first_of_many(
         cls,
         entries: list[tuple[Enrollment, str]],
         *,
@@ -107,42 +106,26 @@ class EnrollmentEvent(models.Model):
         by,
         rules_version: ProgramRules,
     ) -> list["EnrollmentEvent"]:
-        """`record` for many enrollments at once, an outcome (no state change) with its note
-        for each: one query for the sequences, one INSERT, one UPDATE of the heads. The caller
-        holds the enrollments' row locks (or has just created them)."""
-        if not entries:
-            return []
-        ids = [enrollment.pk for enrollment, _note in entries]
-        counts = dict(
-            cls.objects.filter(enrollment_id__in=ids)
-            .values("enrollment_id")
-            .annotate(n=Count("id"))
-            .values_list("enrollment_id", "n")
-        )
+        """The first event (an outcome, with its note) of each of many enrollments not yet
+        saved, whose ids are already drawn: each hash computed and set as the enrollment's
+        head, so that the enrollments and then their events go in with one INSERT each and no
+        UPDATE. The events are returned unsaved."""
         at, events = timezone.now(), []
         for enrollment, note in entries:
-            previous = enrollment.last_event_hash or journey_rules.GENESIS_HASH
             event = cls(
                 enrollment=enrollment,
-                sequence=counts.get(enrollment.pk, 0) + 1,
+                sequence=1,
                 at=at,
                 actor=by,
                 actor_name=(by.get_full_name() or by.get_username())[:150] if by else "system",
                 transition=transition,
-                from_state="" if enrollment.last_event_hash == "" else enrollment.state,
+                from_state="",
                 to_state=enrollment.state,
                 note=note,
                 rules_version=rules_version,
-                previous_hash=previous,
+                previous_hash=journey_rules.GENESIS_HASH,
             )
-            event.hash = journey_rules.event_hash(event.hashed_fields(), previous)
+            event.hash = journey_rules.event_hash(event.hashed_fields(), event.previous_hash)
             enrollment.last_event_hash = event.hash
             events.append(event)
-        cls.objects.bulk_create(events)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Enrollment._meta.db_table} AS e SET last_event_hash = h.hash "  # noqa: S608
-                "FROM unnest(%s::bigint[], %s::text[]) AS h(id, hash) WHERE e.id = h.id",
-                [ids, [event.hash for event in events]],
-            )
         return events

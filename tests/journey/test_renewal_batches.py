@@ -169,3 +169,19 @@ def test_a_run_skips_while_another_process_holds_the_lock():
     finally:
         other.close()
     assert refresh_designations(today=DAY).renewals_opened == 1
+
+
+@pytest.mark.django_db
+def test_an_enrollment_racing_the_batch_wins_and_its_designation_gets_no_event(monkeypatch):
+    held = [designated(ANNIVERSARY) for _ in range(3)]
+    real_passes = renewal_open.latest_passes
+
+    def partner_enrolls_meanwhile(organization_ids):
+        enrollment_at("draft", organization=held[1].organization)  # after the batch's SELECT
+        return real_passes(organization_ids)
+
+    monkeypatch.setattr(renewal_open, "latest_passes", partner_enrolls_meanwhile)
+    assert refresh_designations(today=DAY).renewals_opened == 2
+    assert not held[1].renewals.exists()
+    assert EnrollmentEvent.objects.filter(transition="renewal_opened").count() == 2
+    assert verify_event_chain() == []
