@@ -16,11 +16,14 @@ from designation import rules as renewal_rules
 from designation.credentials.status import revoke_lapsed
 from designation.models import Designation, ProgramRules
 from journey import notify
-from journey.renewal_open import BATCH_SIZE, open_renewals
+from journey.renewal_open import BATCH_SIZE, open_renewals, refresh_statistics
 
 logger = logging.getLogger(__name__)
 
 REFRESH_LOCK_KEY = 726_100_002
+# More designations moved than this: their table's statistics are refreshed before the renewal
+# batches select from it (a day at 500,000 organisations moves about 4,000).
+ANALYZE_AFTER_MOVES = 10_000
 LIVE = (Designation.State.ACTIVE, Designation.State.RENEWAL_OPEN, Designation.State.GRACE)
 
 
@@ -101,6 +104,8 @@ def _move_and_remind(today: date, result: RefreshResult) -> None:
         anniversary_on__lte=cutoffs.open_through,
     ).update(state=Designation.State.RENEWAL_OPEN)
     result.reminders = _record_reminders(today, days_after=rules.renewal_closes_days_after)
+    if sum(result.moved.values()) > ANALYZE_AFTER_MOVES:  # a first run, or days missed
+        refresh_statistics(Designation)
 
 
 def _with_organization(designation_ids: list[int]):

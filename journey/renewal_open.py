@@ -67,60 +67,71 @@ def open_renewals(*, today: date, batch_size: int = BATCH_SIZE) -> int:
         if batch.selected < batch_size:
             return opened
         after = batch.last_id
+        # A backlog: the enrollments just written change the anti-joins' row counts a lot, and
+        # a plan made on the old statistics can loop over every open enrollment per row.
+        refresh_statistics(Enrollment)
+
+
+def refresh_statistics(model) -> None:
+    """ANALYZE one table (it samples; reads and writes go on meanwhile)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def open_renewal_batch(
     *, today: date, after_id: int, limit: int, rules_version: ProgramRules
 ) -> Batch:
     """The next `limit` designations needing a renewal after `after_id`: their renewal
-    enrollments in one INSERT, each with its first hash-chained event."""
+    enrollments in one INSERT ... SELECT (the previous form copied in SQL), then their first
+    hash-chained events in one INSERT. The carry-over rule decides each pass in Python."""
     due = list(
         needing_renewal()
         .filter(pk__gt=after_id)
-        .select_related("enrollment")  # the previous form, copied
-        .order_by("id")[:limit]
+        .order_by("id")
+        .values_list("id", "organization_id", "anniversary_on")[:limit]
     )
     if not due:
         return Batch(0, 0, after_id)
-    valid_until = latest_passes([d.organization_id for d in due])
-    renewals = [
-        Enrollment(
-            organization_id=d.organization_id,
-            kind=Enrollment.Kind.RENEWAL,
-            renewal_of_id=d.pk,
-            renewal_for_anniversary=d.anniversary_on,
-            **{name: getattr(d.enrollment, name) for name in COPIED_FIELDS},
-            csat_carried_over=journey_rules.carried_over(
-                valid_until.get((d.organization_id, "csat")), d.anniversary_on
-            ),
-            capability_carried_over=journey_rules.carried_over(
-                valid_until.get((d.organization_id, "capability")), d.anniversary_on
-            ),
+    valid_until = latest_passes([organization_id for _id, organization_id, _a in due])
+    carried = [
+        tuple(
+            journey_rules.carried_over(valid_until.get((organization_id, kind)), anniversary)
+            for kind in ("csat", "capability")
         )
-        for d in due
+        for _id, organization_id, anniversary in due
     ]
-    draw_ids(renewals)
-    events = EnrollmentEvent.first_of_many(
-        [(enrollment, opened_note(enrollment)) for enrollment in renewals],
+    ids = draw_ids(len(due))
+    events = EnrollmentEvent.first_events(
+        [
+            (pk, opened_note(anniversary, csat=csat, capability=capability))
+            for pk, (_id, _org, anniversary), (csat, capability) in zip(
+                ids, due, carried, strict=True
+            )
+        ],
         transition="renewal_opened",
+        to_state=Enrollment.State.DRAFT,
         by=None,
         rules_version=rules_version,
     )
-    created = {e.pk for e in insert_skipping_conflicts(renewals)}
+    created = insert_renewals(
+        ids=ids,
+        designation_ids=[designation_id for designation_id, _org, _a in due],
+        carried=carried,
+        heads=[event.hash for event in events],
+    )
     EnrollmentEvent.objects.bulk_create([e for e in events if e.enrollment_id in created])
-    return Batch(len(due), len(created), due[-1].pk)
+    return Batch(len(due), len(created), due[-1][0])
 
 
-def draw_ids(enrollments: list[Enrollment]) -> None:
-    """Give each new enrollment its id from the table's sequence, in one statement, so that
-    its first event's hash (which covers the id) is known before either row is written."""
+def draw_ids(count: int) -> list[int]:
+    """`count` new enrollment ids from the table's sequence, in one statement, so that each
+    first event's hash (which covers the id) is known before either row is written."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Enrollment._meta.db_table, len(enrollments)],
+            [Enrollment._meta.db_table, count],
         )
-        for enrollment, (pk,) in zip(enrollments, cursor.fetchall(), strict=True):
-            enrollment.pk = pk
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def latest_passes(organization_ids: list[int]) -> dict[tuple[int, str], date]:
@@ -135,43 +146,68 @@ def latest_passes(organization_ids: list[int]) -> dict[tuple[int, str], date]:
     return {(organization_id, kind): latest for organization_id, kind, latest in rows}
 
 
-def insert_skipping_conflicts(enrollments: list[Enrollment]) -> list[Enrollment]:
-    """INSERT the enrollments in one statement; a row a unique constraint refuses (an open
-    enrollment or this anniversary's renewal made meanwhile) is skipped. Returns those made."""
-    fields = list(Enrollment._meta.concrete_fields)  # the ids are drawn: draw_ids
-    if not enrollments:
-        return []
-    rows = [
-        tuple(f.get_db_prep_save(f.pre_save(e, add=True), connection) for f in fields)
-        for e in enrollments
-    ]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+# Written by insert_renewals from its arrays and the designation; every other column gets its
+# field's default.
+_FROM_BATCH = {
+    "id": "t.id",
+    "organization_id": "d.organization_id",
+    "kind": "%(kind)s",
+    "state": "%(state)s",
+    "renewal_of_id": "d.id",
+    "renewal_for_anniversary": "d.anniversary_on",
+    "csat_carried_over": "t.csat",
+    "capability_carried_over": "t.capability",
+    "last_event_hash": "t.head",
+    **{name: f"p.{name}" for name in COPIED_FIELDS},
+}
+_INSERT_RENEWALS = """
+    INSERT INTO designation_enrollment ({columns})
+    SELECT {values}
+    FROM unnest(%(ids)s::bigint[], %(designations)s::bigint[], %(csat)s::boolean[],
+                %(capability)s::boolean[], %(heads)s::text[])
+         AS t(id, designation_id, csat, capability, head)
+    JOIN designation_designation d ON d.id = t.designation_id
+    JOIN designation_enrollment p ON p.id = d.enrollment_id
+    ORDER BY t.id
+    ON CONFLICT DO NOTHING
+    RETURNING id
+"""
+
+
+def insert_renewals(
+    *, ids: list[int], designation_ids: list[int], carried: list[tuple[bool, bool]], heads
+) -> set[int]:
+    """INSERT the renewal enrollments in one statement; a row a unique constraint refuses (an
+    open enrollment or this anniversary's renewal made meanwhile) is skipped. The ids made."""
+    fields = Enrollment._meta.concrete_fields
+    params = {
+        "kind": Enrollment.Kind.RENEWAL.value,
+        "state": Enrollment.State.DRAFT.value,
+        "ids": ids,
+        "designations": designation_ids,
+        "csat": [csat for csat, _capability in carried],
+        "capability": [capability for _csat, capability in carried],
+        "heads": list(heads),
+    }
+    values = []
+    for field in fields:
+        if field.attname in _FROM_BATCH:
+            values.append(_FROM_BATCH[field.attname])
+        else:
+            params[field.attname] = field.get_db_prep_save(field.get_default(), connection)
+            values.append(f"%({field.attname})s::{field.db_type(connection)}")
+    sql = _INSERT_RENEWALS.format(
+        columns=", ".join(connection.ops.quote_name(f.column) for f in fields),
+        values=", ".join(values),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Enrollment._meta.db_table} ({columns}) "  # noqa: S608
-            f"VALUES {', '.join([one_row] * len(rows))} "
-            "ON CONFLICT DO NOTHING RETURNING id",
-            [value for row in rows for value in row],
-        )
-        made = {pk for (pk,) in cursor.fetchall()}
-    created = [enrollment for enrollment in enrollments if enrollment.pk in made]
-    for enrollment in created:
-        enrollment._state.adding = False
-    return created
+        cursor.execute(sql, params)
+        return {pk for (pk,) in cursor.fetchall()}
 
 
-def opened_note(enrollment: Enrollment) -> str:
+def opened_note(anniversary: date, *, csat: bool, capability: bool) -> str:
     """The renewal_opened event's note: the anniversary and the passes carried over."""
-    carried = [
-        name
-        for name, flag in (
-            ("CSAT", enrollment.csat_carried_over),
-            ("capability", enrollment.capability_carried_over),
-        )
-        if flag
-    ]
-    anniversary = enrollment.renewal_for_anniversary.isoformat()
-    return f"Renewal window open for the anniversary {anniversary}." + (
+    carried = [name for name, flag in (("CSAT", csat), ("capability", capability)) if flag]
+    return f"Renewal window open for the anniversary {anniversary.isoformat()}." + (
         f" Carried over: {', '.join(carried)}." if carried else ""
     )
