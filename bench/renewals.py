@@ -142,10 +142,9 @@ def instrument():
 def measure(report: Report, orgs: int, rounds: int, batch_size: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
 
     from journey.renewal import refresh_designations
-
-    from django.urls import reverse
 
     reverse("badge", args=[1])  # load the URLconf once, as a running worker has it loaded
     timed, queued = instrument()
@@ -213,18 +212,19 @@ def _print(report, orgs, rounds, times, longest, results, statements, queued) ->
     report.say(f"  email tasks queued over the whole run: {len(queued)} ({sum(queued):,} events)")
 
 
-def write_results(report: Report, command: str) -> None:
-    """Replace this benchmark's section of bench/RESULTS.md (the rest is kept)."""
+def write_results(report: Report, command: str, orgs: int) -> None:
+    """Replace this benchmark's section for this scale in bench/RESULTS.md (the rest is kept)."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    heading = f"{SECTION}, {orgs:,} organisations"
     before, rest = text, ""
-    if SECTION in text:
-        before, after = text.split(SECTION, 1)
+    if heading + " " in text:
+        before, after = text.split(heading + " ", 1)
         marker = after.find("\n## ")
         rest = after[marker:] if marker >= 0 else ""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     section = (
-        f"{SECTION} (bench/renewals.py)\n\nWritten by the benchmark itself ({stamp}, load "
+        f"{heading} (bench/renewals.py)\n\nWritten by the benchmark itself ({stamp}, load "
         f"average {load} at the end of the run) with:\n\n    {command}\n\n```\n"
         + "\n".join(report.lines)
         + "\n```\n"
@@ -267,6 +267,7 @@ def main() -> None:
             report,
             f"DEBUG=1 .venv/bin/python -m bench.renewals --orgs {options.orgs} "
             f"--rounds {options.rounds}",
+            options.orgs,
         )
 
 

@@ -57,19 +57,20 @@ def needing_renewal():
 def open_renewals(*, today: date, batch_size: int = BATCH_SIZE) -> int:
     """Open every renewal due, batch by batch (each its own transaction); how many opened."""
     rules_version = ProgramRules.objects.in_force(today)
-    opened, after = 0, 0
+    opened, after, batches = 0, 0, 0
     while True:
         with transaction.atomic():
             batch = open_renewal_batch(
                 today=today, after_id=after, limit=batch_size, rules_version=rules_version
             )
-        opened += batch.opened
+        opened, batches = opened + batch.opened, batches + 1
         if batch.selected < batch_size:
             return opened
         after = batch.last_id
-        # A backlog: the enrollments just written change the anti-joins' row counts a lot, and
-        # a plan made on the old statistics can loop over every open enrollment per row.
-        refresh_statistics(Enrollment)
+        if batches & (batches - 1) == 0:
+            # A backlog: each time the open enrollments have doubled, fresh statistics; a plan
+            # made on the old ones can loop over every open enrollment for each designation.
+            refresh_statistics(Enrollment)
 
 
 def refresh_statistics(model) -> None:
