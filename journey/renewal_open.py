@@ -61,7 +61,7 @@ def open_renewals(*, today: date, batch_size: int = BATCH_SIZE) -> int:
     while True:
         with transaction.atomic():
             batch = open_renewal_batch(
-                today=today, after_id=after, limit=batch_size, rules_version=rules_version
+                after_id=after, limit=batch_size, rules_version=rules_version
             )
         opened, batches = opened + batch.opened, batches + 1
         if batch.selected < batch_size:
@@ -79,9 +79,7 @@ def refresh_statistics(model) -> None:
         cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def open_renewal_batch(
-    *, today: date, after_id: int, limit: int, rules_version: ProgramRules
-) -> Batch:
+def open_renewal_batch(*, after_id: int, limit: int, rules_version: ProgramRules) -> Batch:
     """The next `limit` designations needing a renewal after `after_id`: their renewal
     enrollments in one INSERT ... SELECT (the previous form copied in SQL), then their first
     hash-chained events in one INSERT. The carry-over rule decides each pass in Python."""
