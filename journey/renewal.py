@@ -8,7 +8,7 @@ notices go to the notification centre in one INSERT; renewals open in committed 
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 
@@ -24,6 +24,8 @@ REFRESH_LOCK_KEY = 726_100_002
 # More designations moved than this: their table's statistics are refreshed before the renewal
 # batches select from it (a day at 500,000 organisations moves about 4,000).
 ANALYZE_AFTER_MOVES = 10_000
+# Designations moved per committed batch: a first run over 500,000 moves about 125,000.
+MOVE_BATCH = 20_000
 LIVE = (Designation.State.ACTIVE, Designation.State.RENEWAL_OPEN, Designation.State.GRACE)
 
 
@@ -49,9 +51,10 @@ class RefreshResult:
 def refresh_designations(*, today: date, batch_size: int = BATCH_SIZE) -> RefreshResult:
     """Bring every designation to its state for `today`; idempotent for the day.
 
-    One run at a time: a session advisory lock, so that a second run meanwhile skips. The day's
-    state moves, lapse notices and reminders commit together in one short transaction; the
-    renewals then open in batches that commit one by one (journey/renewal_open.py)."""
+    One run at a time: a session advisory lock, so that a second run meanwhile skips. The state
+    moves (with the lapse notices) commit in batches, the reminders in one short transaction,
+    then the renewals open in batches that commit one by one (journey/renewal_open.py). Each
+    step's selection leaves out what is done, so a run stopped anywhere is finished by a rerun."""
     result = RefreshResult(day=today)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFRESH_LOCK_KEY])
@@ -59,8 +62,7 @@ def refresh_designations(*, today: date, batch_size: int = BATCH_SIZE) -> Refres
             result.skipped = True
             return result
     try:
-        with transaction.atomic():
-            _move_and_remind(today, result)
+        _move_and_remind(today, result)
         result.renewals_opened = open_renewals(today=today, batch_size=batch_size)
     finally:
         with connection.cursor() as cursor:
@@ -69,43 +71,71 @@ def refresh_designations(*, today: date, batch_size: int = BATCH_SIZE) -> Refres
     return result
 
 
-_LAPSE = """
-    UPDATE designation_designation SET state = 'lapsed'
-    WHERE state IN ('active', 'renewal_open', 'grace') AND anniversary_on < %s
+# One batch of one state move: at most %(limit)s designations from the `sources` states whose
+# anniversary falls in [%(first)s, %(before)s), by the partial index on held anniversaries.
+_MOVE = """
+    UPDATE designation_designation SET state = %(target)s
+    WHERE id IN (
+        SELECT id FROM designation_designation
+        WHERE state = ANY(%(sources)s) AND anniversary_on >= %(first)s
+          AND anniversary_on < %(before)s
+        LIMIT %(limit)s
+    )
     RETURNING id
 """
 
 
 def _move_and_remind(today: date, result: RefreshResult) -> None:
-    """The day's state moves (set-based UPDATEs; the FSM trigger still guards their edges),
-    the lapsed designations' credentials revoked and their users told, the reminders due."""
+    """The day's state moves (set-based UPDATEs in committed batches of MOVE_BATCH, the FSM
+    trigger still guarding their edges), each lapse batch with its revocations and notices, then
+    the reminders due in one short transaction."""
     rules = ProgramRules.objects.in_force(today)
     cutoffs = renewal_rules.state_cutoffs(
         today,
         days_before=rules.renewal_opens_days_before,
         days_after=rules.renewal_closes_days_after,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(_LAPSE, [cutoffs.lapsed_before])
-        lapsing = [row[0] for row in cursor.fetchall()]
-    result.moved["lapsed"] = len(lapsing)
-    revoke_lapsed()  # every lapsed designation's credentials revoked, one UPDATE
-    if lapsing:
-        notify.designations_lapsed(list(_with_organization(lapsing)))
-    live = Designation.objects.filter(state__in=LIVE)
-    result.moved["grace"] = (
-        live.exclude(state=Designation.State.GRACE)
-        .filter(anniversary_on__lt=cutoffs.grace_before, anniversary_on__gte=cutoffs.lapsed_before)
-        .update(state=Designation.State.GRACE)
-    )
-    result.moved["renewal_open"] = live.filter(
-        state=Designation.State.ACTIVE,
-        anniversary_on__gte=cutoffs.grace_before,
-        anniversary_on__lte=cutoffs.open_through,
-    ).update(state=Designation.State.RENEWAL_OPEN)
-    result.reminders = _record_reminders(today, days_after=rules.renewal_closes_days_after)
+    held = [state.value for state in LIVE]
+    moves = [
+        (Designation.State.LAPSED, held, date.min, cutoffs.lapsed_before),
+        (Designation.State.GRACE, held[:2], cutoffs.lapsed_before, cutoffs.grace_before),
+        (
+            Designation.State.RENEWAL_OPEN,
+            held[:1],
+            cutoffs.grace_before,
+            cutoffs.open_through + timedelta(days=1),
+        ),
+    ]
+    for target, sources, first, before in moves:
+        result.moved[target.value] = 0
+        while True:
+            with transaction.atomic():
+                moved = _move_batch(target, sources, first, before)
+            result.moved[target.value] += len(moved)
+            if len(moved) < MOVE_BATCH:
+                break
+    with transaction.atomic():
+        result.reminders = _record_reminders(today, days_after=rules.renewal_closes_days_after)
     if sum(result.moved.values()) > ANALYZE_AFTER_MOVES:  # a first run, or days missed
         refresh_statistics(Designation)
+
+
+def _move_batch(target, sources: list[str], first: date, before: date) -> list[int]:
+    """One batch of one move; a lapse revokes the credentials and tells the users with it."""
+    params = {
+        "target": target.value,
+        "sources": sources,
+        "first": first,
+        "before": before,
+        "limit": MOVE_BATCH,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVE, params)
+        moved = [row[0] for row in cursor.fetchall()]
+    if moved and target == Designation.State.LAPSED:
+        revoke_lapsed()  # every lapsed designation's credentials revoked, one UPDATE
+        notify.designations_lapsed(list(_with_organization(moved)))
+    return moved
 
 
 def _with_organization(designation_ids: list[int]):

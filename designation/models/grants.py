@@ -51,6 +51,15 @@ class Designation(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["attained_on", "id"]
+        indexes = [
+            # The nightly renewal job finds the day's moves and reminders by anniversary among
+            # the designations still held (journey/renewal.py).
+            models.Index(
+                fields=["anniversary_on"],
+                name="designation_held_anniversary",
+                condition=models.Q(state__in=["active", "renewal_open", "grace"]),
+            )
+        ]
         triggers = [
             pgtrigger.FSM(
                 name="designation_state_edges",
