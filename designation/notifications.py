@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -64,27 +64,35 @@ class Delivery:
 EMAIL_KEYS_PER_TASK = 1000
 
 
+_INSERT_MANY = """
+    INSERT INTO designation_notification
+        (recipient_id, kind, key, title, body, link, created_at, email_skipped)
+    SELECT r.recipient, r.kind, r.key, r.title, r.body, r.link, %(at)s, false
+    FROM unnest(%(recipients)s::bigint[], %(kinds)s::text[], %(keys)s::text[],
+                %(titles)s::text[], %(bodies)s::text[], %(links)s::text[])
+         AS r(recipient, kind, key, title, body, link)
+    ON CONFLICT DO NOTHING
+"""
+
+
 def deliver_many(deliveries: Iterable[Delivery]) -> int:
-    """`deliver` for many events at once: one INSERT for every notification, and the emails
-    queued after commit in tasks of EMAIL_KEYS_PER_TASK events each (for the nightly jobs)."""
+    """`deliver` for many events at once: one INSERT ... SELECT from arrays for every
+    notification (the unique key skips any already there), and the emails queued after commit
+    in tasks of EMAIL_KEYS_PER_TASK events each (for the nightly jobs)."""
     rows = [
-        Notification(
-            recipient_id=pk,
-            kind=d.kind,
-            key=d.key[:200],
-            title=d.title[:300],
-            body=d.body,
-            link=d.link,
-        )
+        (pk, d.kind, d.key[:200], d.title[:300], d.body, d.link)
         for d in deliveries
         for pk in sorted({pk for pk in d.recipient_ids if pk is not None})
     ]
     if not rows:
         return 0
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    columns = ("recipients", "kinds", "keys", "titles", "bodies", "links")
+    params = {name: list(v) for name, v in zip(columns, zip(*rows, strict=True), strict=True)}
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_MANY, {**params, "at": timezone.now()})
     from designation.tasks import send_notification_emails_for
 
-    keys = list(dict.fromkeys(row.key for row in rows))
+    keys = list(dict.fromkeys(params["keys"]))
     for start in range(0, len(keys), EMAIL_KEYS_PER_TASK):
         send_notification_emails_for.delay_on_commit(keys[start : start + EMAIL_KEYS_PER_TASK])
     return len(rows)

@@ -188,7 +188,8 @@ def case_rate_determined(audit) -> None:
 
 def renewal_reminders(due: list[tuple[object, str, str]]) -> int:
     """Each (designation, kind, label) reminder to its organisation's admins; one INSERT for
-    all of them (the designations come with their organisation)."""
+    all of them (each designation a row with pk, organization_id, anniversary_on and the
+    organisation's legal_name)."""
     admins = _org_users_of({d.organization_id for d, _kind, _label in due}, admins_only=True)
     return notifications.deliver_many(
         notifications.Delivery(
@@ -196,7 +197,7 @@ def renewal_reminders(due: list[tuple[object, str, str]]) -> int:
             f"reminder:{d.pk}:{d.anniversary_on.isoformat()}:{kind}",
             tuple(admins.get(d.organization_id, ())),
             f"Renewal reminder ({label})",
-            f"{d.organization.legal_name}: your designation's anniversary is "
+            f"{d.legal_name}: your designation's anniversary is "
             f"{d.anniversary_on.isoformat()}. Complete the renewal in the portal before "
             "the renewal window closes, or the designation lapses.",
             reverse("enrollment-home", args=[d.organization_id]),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from designation import rules as renewal_rules
 from designation.credentials.status import revoke_lapsed
@@ -139,12 +140,12 @@ def _move_batch(target, sources: list[str], first: date, before: date) -> list[i
 
 
 def _with_organization(designation_ids: list[int]):
-    """The designations with what their notices name (organisation, anniversary)."""
+    """The designations as rows with what their notices name (organisation, anniversary)."""
     return (
         Designation.objects.filter(pk__in=designation_ids)
-        .select_related("organization")
-        .only("id", "organization_id", "anniversary_on", "organization__legal_name")
+        .annotate(legal_name=F("organization__legal_name"))
         .order_by("id")
+        .values_list("pk", "organization_id", "anniversary_on", "legal_name", named=True)
     )
 
 
