@@ -1,9 +1,10 @@
 """The nightly renewal job (SPEC section 8): designation states for the day, renewal
 enrollments when the window opens, and the reminders, each sent once.
 
-The state moves are set-based UPDATEs over every designation (the FSM trigger still guards
-their edges); the reminder log's unique key makes a second run on the same day send nothing;
-notices go to the notification centre in one INSERT; renewals open in committed batches.
+The state moves are set-based UPDATEs in committed batches (the FSM trigger still guards their
+edges); the reminder log's unique key makes a second run on the same day send nothing; notices go
+to the notification centre in one INSERT; renewals open in committed batches
+(journey/renewal_open.py). A fixed number of statements whatever the number of designations.
 """
 
 import logging
