@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export XDG_RUNTIME_DIR ?= /tmp
 
-.PHONY: run test install system-packages system-libmagic lint bench bench-nightly bench-insights load otp stop schemathesis
+.PHONY: run test install system-packages system-libmagic lint bench bench-nightly bench-insights bench-renewals load otp stop schemathesis
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench-nightly: install
 ## Insights at the whole program's scale: 500,000 organisations (ORGS=50000 for a quick run).
 bench-insights: install
 	DEBUG=1 $(BIN)/python -m bench.insights --orgs $(or $(ORGS),500000)
+
+## The nightly renewal job at scale: make bench-renewals [ORGS=50000] (500000: about 15 minutes).
+bench-renewals: install
+	DEBUG=1 $(BIN)/python -m bench.renewals --orgs $(or $(ORGS),50000) --rounds $(ROUNDS)
 
 ## The current two-factor code of a demo staff user: make otp USER=reviewer
 otp: install

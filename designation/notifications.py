@@ -8,12 +8,13 @@ email twice; a send that fails releases the claim for the retry.
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -63,6 +64,55 @@ def group_user_ids(name: str) -> list[int]:
     return list(users.values_list("pk", flat=True))
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One event to tell its recipients of (the arguments of `deliver`)."""
+
+    kind: str
+    key: str
+    recipient_ids: tuple[int, ...]
+    title: str
+    body: str = ""
+    link: str = ""
+
+
+EMAIL_KEYS_PER_TASK = 1000
+
+
+_INSERT_MANY = """
+    INSERT INTO designation_notification
+        (recipient_id, kind, key, title, body, link, created_at, email_skipped)
+    SELECT r.recipient, r.kind, r.key, r.title, r.body, r.link, %(at)s, false
+    FROM unnest(%(recipients)s::bigint[], %(kinds)s::text[], %(keys)s::text[],
+                %(titles)s::text[], %(bodies)s::text[], %(links)s::text[])
+         AS r(recipient, kind, key, title, body, link)
+    ON CONFLICT DO NOTHING
+"""
+
+
+def deliver_many(deliveries: Iterable[Delivery]) -> int:
+    """`deliver` for many events at once: one INSERT ... SELECT from arrays for every
+    notification (the unique key skips any already there), and the emails queued after commit
+    in tasks of EMAIL_KEYS_PER_TASK events each (for the nightly jobs)."""
+    rows = [
+        (pk, d.kind, d.key[:200], d.title[:300], d.body, d.link)
+        for d in deliveries
+        for pk in sorted({pk for pk in d.recipient_ids if pk is not None})
+    ]
+    if not rows:
+        return 0
+    columns = ("recipients", "kinds", "keys", "titles", "bodies", "links")
+    params = {name: list(v) for name, v in zip(columns, zip(*rows, strict=True), strict=True)}
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_MANY, {**params, "at": timezone.now()})
+    from designation.tasks import send_notification_emails_for
+
+    keys = list(dict.fromkeys(params["keys"]))
+    for start in range(0, len(keys), EMAIL_KEYS_PER_TASK):
+        send_notification_emails_for.delay_on_commit(keys[start : start + EMAIL_KEYS_PER_TASK])
+    return len(rows)
+
+
 def wants_email(user_id: int, kind: str) -> bool:
     """The recipient's choice for this kind: on unless they turned it off."""
     choice = (
@@ -75,8 +125,13 @@ def wants_email(user_id: int, kind: str) -> bool:
 
 def send_emails(*, key: str) -> int:
     """Email every notification of this event not yet emailed; returns how many were sent."""
+    return send_emails_for(keys=[key])
+
+
+def send_emails_for(*, keys: list[str]) -> int:
+    """Email every notification of these events not yet emailed; returns how many were sent."""
     sent = 0
-    pending = Notification.objects.filter(key=key, emailed_at=None, email_skipped=False)
+    pending = Notification.objects.filter(key__in=keys, emailed_at=None, email_skipped=False)
     for pk in pending.values_list("pk", flat=True):
         with transaction.atomic():
             notification = (

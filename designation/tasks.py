@@ -19,6 +19,17 @@ def send_notification_emails(key: str) -> str:
     return f"{notifications.send_emails(key=key)} sent for {key}"
 
 
+@shared_task(
+    name="designation.tasks.send_notification_emails_for",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification_emails_for(keys: list[str]) -> str:
+    """Email the notifications of many events (the nightly jobs' batches), each once."""
+    return f"{notifications.send_emails_for(keys=keys)} sent for {len(keys)} events"
+
+
 @shared_task(name="designation.tasks.purge_notifications")
 def purge_notifications(today_iso: str | None = None) -> str:
     """Nightly: remove notifications older than twelve months."""

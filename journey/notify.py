@@ -19,6 +19,19 @@ def _org_users(organization_id: int, *, admins_only: bool = False) -> list[int]:
     return notifications.organization_user_ids(organization_id, admins_only=admins_only)
 
 
+def _org_users_of(organization_ids, *, admins_only: bool = False) -> dict[int, list[int]]:
+    """_org_users for many organisations in one query: {organisation id: user ids}."""
+    members = Membership.objects.filter(
+        organization_id__in=list(organization_ids), user__is_active=True
+    )
+    if admins_only:
+        members = members.filter(role=Membership.Role.ADMIN)
+    found: dict[int, list[int]] = {}
+    for organization_id, user_id in members.values_list("organization_id", "user_id"):
+        found.setdefault(organization_id, []).append(user_id)
+    return found
+
+
 def _group(name: str) -> list[int]:
     return notifications.group_user_ids(name)
 
@@ -168,28 +181,40 @@ def case_rate_determined(audit) -> None:
 # --- Renewal ------------------------------------------------------------------------------
 
 
-def renewal_reminder(designation, *, kind: str, label: str) -> None:
-    _tell(
-        Kind.RENEWAL_REMINDER,
-        f"reminder:{designation.pk}:{designation.anniversary_on.isoformat()}:{kind}",
-        _org_users(designation.organization_id, admins_only=True),
-        f"Renewal reminder ({label})",
-        f"{designation.organization.legal_name}: your designation's anniversary is "
-        f"{designation.anniversary_on.isoformat()}. Complete the renewal in the portal before "
-        "the renewal window closes, or the designation lapses.",
-        reverse("enrollment-home", args=[designation.organization_id]),
+def renewal_reminders(due: list[tuple[object, str, str]]) -> int:
+    """Each (designation, kind, label) reminder to its organisation's admins; one INSERT for
+    all of them (each designation a row with pk, organization_id, anniversary_on and the
+    organisation's legal_name)."""
+    admins = _org_users_of({d.organization_id for d, _kind, _label in due}, admins_only=True)
+    return notifications.deliver_many(
+        notifications.Delivery(
+            Kind.RENEWAL_REMINDER,
+            f"reminder:{d.pk}:{d.anniversary_on.isoformat()}:{kind}",
+            tuple(admins.get(d.organization_id, ())),
+            f"Renewal reminder ({label})",
+            f"{d.legal_name}: your designation's anniversary is "
+            f"{d.anniversary_on.isoformat()}. Complete the renewal in the portal before "
+            "the renewal window closes, or the designation lapses.",
+            reverse("enrollment-home", args=[d.organization_id]),
+        )
+        for d, kind, label in due
     )
 
 
-def designation_lapsed(designation) -> None:
-    _tell(
-        Kind.DESIGNATION_LAPSED,
-        f"lapsed:{designation.pk}:{designation.anniversary_on.isoformat()}",
-        _org_users(designation.organization_id),
-        "Your Support Services designation lapsed",
-        f"The renewal window of the anniversary {designation.anniversary_on.isoformat()} closed "
-        "without a completed renewal; the badge is withdrawn. Apply again to regain it.",
-        reverse("badge", args=[designation.organization_id]),
+def designations_lapsed(designations: list) -> int:
+    """Each lapsed designation to its organisation's users; one INSERT for all of them."""
+    users = _org_users_of({d.organization_id for d in designations})
+    return notifications.deliver_many(
+        notifications.Delivery(
+            Kind.DESIGNATION_LAPSED,
+            f"lapsed:{d.pk}:{d.anniversary_on.isoformat()}",
+            tuple(users.get(d.organization_id, ())),
+            "Your Support Services designation lapsed",
+            f"The renewal window of the anniversary {d.anniversary_on.isoformat()} closed "
+            "without a completed renewal; the badge is withdrawn. Apply again to regain it.",
+            reverse("badge", args=[d.organization_id]),
+        )
+        for d in designations
     )
 
 

@@ -8,15 +8,11 @@ Callers hold the enrollment's row lock inside transaction.atomic().
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from assessments.models import KIND_OF_STEP, PASS_TRANSITION, STEP_OF_KIND, AuditRecord, FeeSchedule
 from designation import grants
-from designation import rules as journey_rules
 from designation.models import Enrollment
-from designation.models.enrollment import PRE_ENROLLMENT_FIELDS
 from designation.permissions import is_reviewer
 from designation.transitions import apply_transition, record_outcome
 from journey import notify
@@ -129,60 +125,6 @@ def enter_step(enrollment: Enrollment, *, on: date) -> None:
             note="The previous pass is still valid on the anniversary: carried over.",
             args=args,
         )
-
-
-def open_renewal(designation, *, today: date) -> Enrollment | None:
-    """The renewal enrollment for the designation's current anniversary (once), with the passes
-    still valid on the anniversary carried over and the previous form filled in."""
-    anniversary = designation.anniversary_on
-    if Enrollment.objects.filter(
-        renewal_of=designation, renewal_for_anniversary=anniversary
-    ).exists():
-        return None
-    if Enrollment.objects.filter(organization_id=designation.organization_id).open().exists():
-        return None
-    previous = designation.enrollment
-    # The latest validity of each kind of pass, in one query; the rule decides carry-over.
-    valid_until = dict(
-        AuditRecord.objects.current()
-        .filter(enrollment__organization_id=designation.organization_id, verdict="pass")
-        .values("kind")
-        .annotate(latest=Max("valid_until"))
-        .values_list("kind", "latest")
-    )
-    enrollment = Enrollment(
-        organization_id=designation.organization_id,
-        kind=Enrollment.Kind.RENEWAL,
-        renewal_of=designation,
-        renewal_for_anniversary=anniversary,
-        **{name: getattr(previous, name) for name in PRE_ENROLLMENT_FIELDS if name != "attested"},
-        csat_carried_over=journey_rules.carried_over(valid_until.get("csat"), anniversary),
-        capability_carried_over=journey_rules.carried_over(
-            valid_until.get("capability"), anniversary
-        ),
-    )
-    try:
-        with transaction.atomic():  # a savepoint: a partner's enrollment racing this one wins
-            enrollment.save()
-    except IntegrityError:
-        return None
-    carried = [
-        name
-        for name, flag in (
-            ("CSAT", enrollment.csat_carried_over),
-            ("capability", enrollment.capability_carried_over),
-        )
-        if flag
-    ]
-    record_outcome(
-        enrollment,
-        what="renewal_opened",
-        by=None,
-        on=today,
-        note=f"Renewal window open for the anniversary {anniversary.isoformat()}."
-        + (f" Carried over: {', '.join(carried)}." if carried else ""),
-    )
-    return enrollment
 
 
 def check_exclusions_frozen(audit: AuditRecord, data: dict) -> None:

@@ -96,3 +96,38 @@ class EnrollmentEvent(models.Model):
         event.save()
         enrollment.last_event_hash = event.hash
         return event
+
+    @classmethod
+    def first_events(
+        cls,
+        entries: list[tuple[int, str]],
+        *,
+        transition: str,
+        to_state: str,
+        by,
+        rules_version: ProgramRules,
+    ) -> list["EnrollmentEvent"]:
+        """The first event (an outcome, with its note) of each of many enrollments whose ids are
+        drawn but whose rows are not written yet, hashes computed, unsaved: so the enrollments
+        go in with their heads (last_event_hash = the event's hash) and then their events, one
+        INSERT each and no UPDATE."""
+        at = timezone.now()
+        actor_name = (by.get_full_name() or by.get_username())[:150] if by else "system"
+        events = []
+        for enrollment_id, note in entries:
+            event = cls(
+                enrollment_id=enrollment_id,
+                sequence=1,
+                at=at,
+                actor=by,
+                actor_name=actor_name,
+                transition=transition,
+                from_state="",
+                to_state=to_state,
+                note=note,
+                rules_version=rules_version,
+                previous_hash=journey_rules.GENESIS_HASH,
+            )
+            event.hash = journey_rules.event_hash(event.hashed_fields(), event.previous_hash)
+            events.append(event)
+        return events

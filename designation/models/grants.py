@@ -55,6 +55,15 @@ class Designation(FSMModelMixin, models.Model):
         constraints = [
             bounds.in_order("attained_on", "anniversary_on", "designation_attained_by_anniversary")
         ]
+        indexes = [
+            # The nightly renewal job finds the day's moves and reminders by anniversary among
+            # the designations still held (journey/renewal.py).
+            models.Index(
+                fields=["anniversary_on"],
+                name="designation_held_anniversary",
+                condition=models.Q(state__in=["active", "renewal_open", "grace"]),
+            )
+        ]
         triggers = [
             pgtrigger.FSM(
                 name="designation_state_edges",
