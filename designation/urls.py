@@ -2,9 +2,12 @@ from django.urls import include, path
 
 from designation import views
 from designation.feed_views import partner_facts_import_page
+from designation.team import oidc
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("oidc/authenticate/", oidc.SignInWithMicrosoft.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.MicrosoftCallback.as_view(), name="oidc_authentication_callback"),
     path("organizations/", views.organization_list, name="organization-index"),
     path(
         "organizations/<int:organization_id>/settings/",

@@ -1,4 +1,4 @@
-"""Routes for metrics pages and the metrics API (included once from portal/urls.py)."""
+"""Routes for metrics pages and the metrics API (included once from journey/site_urls.py)."""
 
 from django.urls import include, path
 

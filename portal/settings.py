@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "journey.site_urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

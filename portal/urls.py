@@ -1,47 +1,19 @@
-"""URL routes: pages, the API under /api/v1/, its schema and docs, and Django admin."""
+"""portal's own routes: sign-in and accounts, health, Django admin, and the API's schema and docs.
+The whole site's routes (every app's pages and the API under /api/v1/) are composed above all
+the apps, in journey/site_urls.py (ROOT_URLCONF)."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
-from designation.api import OrganizationViewSet, VerifyView
-from designation.change_request_api import FactChangeRequestViewSet
-from designation.feed_views import PartnerFactsImportView
-from designation.notification_api import NotificationViewSet
-from designation.team import oidc
-from journey.api import AuditViewSet, EnrollmentViewSet
-from journey.appeals_api import AppealViewSet
-from journey.queue_api import QueueView
 from portal import accounts, profile
 from portal import admin as portal_admin  # noqa: F401 (hides secrets in Django admin)
 from portal.health import healthz
-from portal.tokens import ObtainTokenView, TokenViewSet
+from portal.tokens import ObtainTokenView
 
-router = DefaultRouter()
-router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("enrollments", EnrollmentViewSet, basename="enrollment")
-router.register("audits", AuditViewSet, basename="audit")
-router.register("auth/tokens", TokenViewSet, basename="api-token")
-router.register("notifications", NotificationViewSet, basename="notification")
-router.register("appeals", AppealViewSet, basename="appeal")
-router.register("fact-change-requests", FactChangeRequestViewSet, basename="fact-change-request")
-
-api_v1 = [
-    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("verify/<str:credential_id>/", VerifyView.as_view(), name="api-verify"),
-    path("", include("journey.insights.urls")),  # readiness, benchmarks, program insights
-    path(
-        "partner-facts/import/", PartnerFactsImportView.as_view(), name="api-partner-facts-import"
-    ),
-    path("queues/<slug:name>/", QueueView.as_view(), name="api-queue"),
-    path("", include(router.urls)),
-]
-
-handler400 = "portal.api.bad_request"
-handler404 = "portal.api.not_found"
-handler500 = "portal.api.server_error"
+# The API operations of portal/ itself, included under /api/v1/ by the site's routes.
+api_v1 = [path("auth/token/", ObtainTokenView.as_view(), name="api-token")]
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
@@ -76,12 +48,6 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("oidc/authenticate/", oidc.SignInWithMicrosoft.as_view(), name="oidc_authentication_init"),
-    path("oidc/callback/", oidc.MicrosoftCallback.as_view(), name="oidc_authentication_callback"),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("metrics.urls")),  # metrics pages and /api/v1/ case-rate and imports
-    path("", include("journey.urls")),
-    path("", include("designation.urls")),
 ]

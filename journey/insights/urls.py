@@ -1,4 +1,4 @@
-"""API routes of insights, included under /api/v1/ from portal/urls.py."""
+"""API routes of insights, included under /api/v1/ from journey/site_urls.py."""
 
 from django.urls import path
 
