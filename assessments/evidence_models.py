@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 
 from assessments import rules as audit_rules
-from assessments.models import AuditRecord  # noqa: E402  (models.py imports this module last)
 
 
 def evidence_storage():
@@ -26,7 +25,9 @@ class EvidenceFileManager(models.Manager):
 class EvidenceFile(models.Model):
     """A file supporting an audit, stored under a random name outside the web root."""
 
-    audit = models.ForeignKey(AuditRecord, on_delete=models.PROTECT, related_name="evidence")
+    audit = models.ForeignKey(
+        "assessments.AuditRecord", on_delete=models.PROTECT, related_name="evidence"
+    )
     component = models.CharField(max_length=40, choices=audit_rules.EVIDENCE_COMPONENTS)
     file = models.FileField(max_length=200, storage=evidence_storage)
     original_name = models.CharField(max_length=200)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from assessments import rules as audit_rules
-from assessments.models import evidence_storage  # defined before models.py imports this
+from assessments.evidence_models import evidence_storage
 from designation.models import Organization
 
 
