@@ -10,20 +10,18 @@ from dataclasses import replace
 from datetime import date
 
 from journey.rules import RequiredAction
-from portal.roles import AUDITORS, REVIEWERS
+from portal.roles import roles_of
 
 PARTNER, REVIEWER, AUDITOR = "partner", "reviewer", "auditor"
 PAST_RENEWAL_TITLES = ("Renewal window opens", "Renew by the anniversary", "Renewal window closes")
 
 
 def viewer_role(viewer) -> str:
-    """The viewer's side of the journey (one query for staff groups)."""
-    if viewer.is_superuser:
+    """The viewer's side of the journey (from the one role lookup per request)."""
+    found = roles_of(viewer)
+    if found is not None and found.reviewer:
         return REVIEWER
-    groups = set(viewer.groups.values_list("name", flat=True))
-    if REVIEWERS in groups:
-        return REVIEWER
-    if AUDITORS in groups:
+    if found is not None and found.auditor:
         return AUDITOR
     return PARTNER
 
