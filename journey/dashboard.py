@@ -206,7 +206,14 @@ def dashboard_for(
         rows=rows,
         renewal=renewal,
     )
-    actions = waiting.with_who_acts(actions, enrollment=enrollment, rows=rows, viewer=viewer, on=on)
+    actions = waiting.with_who_acts(
+        actions,
+        enrollment=enrollment,
+        rows=rows,
+        role=waiting.viewer_role(viewer),
+        viewer_id=viewer.pk,
+        on=on,
+    )
     board = Dashboard(
         organization=organization,
         on=on,

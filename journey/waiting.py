@@ -76,18 +76,17 @@ def _audit(row, role: str, viewer_id: int) -> RequiredAction | None:
     )
 
 
-def with_who_acts(actions: list, *, enrollment, rows, viewer, on: date) -> list:
+def with_who_acts(actions: list, *, enrollment, rows, role: str, viewer_id: int, on: date) -> list:
     """The required actions, plus what the journey waits on for this viewer, past deadlines
     of the renewal window dropped; soonest first, then those without a day."""
     kept = [
         a for a in actions if not (a.title in PAST_RENEWAL_TITLES and a.due_on and a.due_on < on)
     ]
-    role = viewer_role(viewer)
     waiting = []
     if enrollment is not None and enrollment.state == "eligibility_review":
         waiting.append(_eligibility(enrollment, role))
     for row in rows:
-        action = _audit(row, role, viewer.pk)
+        action = _audit(row, role, viewer_id)
         if action is not None:
             waiting.append(action)
     if role != PARTNER:  # staff read the partner's own to-dos as the partner's
