@@ -364,3 +364,11 @@ APPEAL_WINDOW_DAYS = 30
 def appeal_closes_on(decision_on: date, *, days: int = APPEAL_WINDOW_DAYS) -> date:
     """The last day a decision can be appealed: `days` after it."""
     return decision_on + timedelta(days=days)
+
+
+APPEAL_DECISION_DAYS = 30
+
+
+def appeal_decision_due_on(filed_on: date, *, days: int = APPEAL_DECISION_DAYS) -> date:
+    """The day a reviewer should have decided an appeal by: `days` after it was filed."""
+    return filed_on + timedelta(days=days)

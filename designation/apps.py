@@ -6,4 +6,6 @@ class DesignationConfig(AppConfig):
     verbose_name = "Designation"
 
     def ready(self) -> None:
-        from designation import checks, permissions  # noqa: F401  (registers rules and checks)
+        from designation import checks, permissions, roles  # noqa: F401  (registers rules and checks)
+
+        roles.register()  # memberships and the bell's count join the one role lookup

@@ -2,36 +2,33 @@
 
 import rules
 
-from designation.models.organizations import AUDITORS, PROGRAM_ADMINS, REVIEWERS, Membership
+from designation.models.organizations import Membership
+from designation.roles import role_in
+from portal.roles import roles_of
 
 
 @rules.predicate
 def is_reviewer(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=REVIEWERS).exists()
-    )
+    found = roles_of(user)
+    return found is not None and found.reviewer
 
 
 @rules.predicate
 def is_auditor(user) -> bool:
-    return user.is_authenticated and user.groups.filter(name=AUDITORS).exists()
+    found = roles_of(user)
+    return found is not None and found.auditor
 
 
 @rules.predicate
 def is_program_admin(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=PROGRAM_ADMINS).exists()
-    )
+    found = roles_of(user)
+    return found is not None and found.program_admin
 
 
 def _role_in(user, organization) -> str | None:
     if not user.is_authenticated or organization is None:
         return None
-    return (
-        Membership.objects.filter(user=user, organization=organization)
-        .values_list("role", flat=True)
-        .first()
-    )
+    return role_in(user, organization)
 
 
 @rules.predicate

@@ -38,6 +38,7 @@ from designation.models import (
     SupportContract,
 )
 from designation.models.enrollment import OPEN_STATES, PUBLIC_TRANSITIONS
+from portal.folded import folded, prefetched, unfolded
 
 
 def organizations_for(user) -> QuerySet[Organization]:
@@ -60,26 +61,56 @@ def first_membership(user) -> Membership | None:
     )
 
 
+FACT_RELATIONS = {
+    "solutions_partner_designations": SolutionsPartnerDesignation,
+    "csp_enrollments": CspEnrollment,
+    "support_contracts": SupportContract,
+}
+
+
 def _with_facts(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
-    return queryset.prefetch_related(
-        Prefetch("solutions_partner_designations", SolutionsPartnerDesignation.objects.all()),
-        Prefetch("csp_enrollments", CspEnrollment.objects.all()),
-        Prefetch("support_contracts", SupportContract.objects.all()),
+    """The prerequisite facts read inside the organisation's own query (portal/folded.py)."""
+    return queryset.annotate(
+        **{
+            f"folded_{relation}": folded(model.objects.filter(organization=OuterRef("pk")))
+            for relation, model in FACT_RELATIONS.items()
+        }
     )
+
+
+def _unfold_facts(organization: Organization) -> Organization:
+    """Hand the folded facts to the relations, as prefetch_related would have."""
+    for relation, model in FACT_RELATIONS.items():
+        prefetched(
+            organization, relation, unfolded(model, getattr(organization, f"folded_{relation}"))
+        )
+    return organization
 
 
 def organization_for(user, organization_id) -> Organization:
-    """One organisation the user may see, with its prerequisite facts prefetched (and who made
-    the partner's own acts); 404 otherwise."""
+    """One organisation the user may see, with its prerequisite facts (and who made the
+    partner's own acts), in one query; 404 otherwise."""
     organizations = organizations_for(user).select_related(
         "code_of_conduct_accepted_by", "representative_attested_by"
     )
-    return get_object_or_404(_with_facts(organizations), pk=organization_id)
+    return _unfold_facts(get_object_or_404(_with_facts(organizations), pk=organization_id))
+
+
+def organization_with_designation_for(user, organization_id) -> Organization:
+    """organization_for, plus its designation and incentive grant (when it has them) in the
+    same query: the dashboard's first read."""
+    organizations = organizations_for(user).select_related(
+        "code_of_conduct_accepted_by",
+        "representative_attested_by",
+        "designation",
+        "incentive_grant",
+    )
+    return _unfold_facts(get_object_or_404(_with_facts(organizations), pk=organization_id))
 
 
 def organization_for_journey(organization_id: int) -> Organization:
     """An organisation with its facts, for a service that has already checked the caller."""
-    return _with_facts(Organization.objects.all()).get(pk=organization_id)
+    return _unfold_facts(_with_facts(Organization.objects.all()).get(pk=organization_id))
 
 
 def prerequisites_for(
@@ -106,8 +137,8 @@ def enrollments_for(user) -> QuerySet[Enrollment]:
     )
 
 
-def current_enrollment(organization: Organization) -> Enrollment | None:
-    """The organisation's open enrollment, or else its latest one, in one query."""
+def current_enrollments(organization: Organization) -> QuerySet[Enrollment]:
+    """The organisation's enrollments, its open one first, then the latest."""
     open_first = Case(
         When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
@@ -115,8 +146,12 @@ def current_enrollment(organization: Organization) -> Enrollment | None:
         Enrollment.objects.filter(organization=organization)
         .annotate(open_first=open_first)
         .order_by("open_first", "-created_at", "-id")
-        .first()
     )
+
+
+def current_enrollment(organization: Organization) -> Enrollment | None:
+    """The organisation's open enrollment, or else its latest one, in one query."""
+    return current_enrollments(organization).first()
 
 
 def available_transitions(enrollment: Enrollment, user, on: date) -> list[str]:

@@ -12,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Min, Q, Value
 
 from assessments import rules as audit_rules
 from assessments.models import AuditRecord, FeeSchedule, charged, next_attempt_kind
 from designation import rules as designation_rules
-from designation import selectors
 from designation.grants import verification_url
 from designation.models import (
     Designation,
@@ -29,6 +29,8 @@ from designation.models import (
 )
 from journey import charts, waiting
 from journey import rules as dashboard_rules
+from journey import selectors as journey_selectors
+from journey.appeal_rows import appeal_rows
 from journey.insights.readiness import readiness_card
 from metrics import rules as metric_rules
 from metrics.selectors import CaseRateFigures, TrendPoint, monthly_trend
@@ -70,6 +72,7 @@ class Dashboard:
     grant: IncentiveGrant | None
     renewal: designation_rules.RenewalWindow | None
     verification_url: str = ""
+    appeals: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -142,10 +145,12 @@ def _figures(trend: list[TrendPoint], on: date, target: Decimal) -> CaseRateFigu
     )
 
 
-def _next_fee(enrollment: Enrollment | None, on: date) -> FeeSchedule | None:
-    """What the next attempt the partner starts will cost, when one is ahead of them."""
-    kind = next_attempt_kind(enrollment)
-    return FeeSchedule.objects.filter(kind=kind).latest_on(on) if kind else None
+def _related(organization: Organization, name: str):
+    """A one-to-one row read with the organisation (select_related), or None."""
+    try:
+        return getattr(organization, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def _next_step(enrollment: Enrollment | None, all_met: bool) -> str:
@@ -167,26 +172,22 @@ def _next_step(enrollment: Enrollment | None, all_met: bool) -> str:
 def dashboard_for(
     organization: Organization, *, viewer, on: date, with_timeline: bool = False
 ) -> Dashboard:
-    """The dashboard of `organization` (its facts prefetched) on day `on`."""
-    rules = ProgramRules.objects.in_force(on)
+    """The dashboard of `organization` (read by organization_with_designation_for) on day `on`."""
+    enrollment = journey_selectors.dashboard_enrollment(organization)
+    rules, next_fee = journey_selectors.rules_with_fee(on, next_attempt_kind(enrollment))
     prerequisites = designation_rules.evaluate_prerequisites(
         organization.prerequisite_facts(),
         on,
         unified_generally_available=rules.unified_generally_available,
     )
     all_met = designation_rules.all_met(prerequisites)
-    enrollment = selectors.current_enrollment(organization)
-    events = list(enrollment.events.order_by("sequence")) if enrollment else []
+    events = list(enrollment.events.all()) if enrollment else []
     trend = monthly_trend(organization, TREND_MONTHS, as_of=on)
     figures = _figures(trend, on, rules.case_rate_target)
     audits = _audits(organization, viewer)
     rows = _assessment_rows(audits)
-    designation = (
-        Designation.objects.filter(organization=organization).select_related("organization").first()
-    )
-    grant = (
-        IncentiveGrant.objects.filter(organization=organization).first() if designation else None
-    )
+    designation = _related(organization, "designation")
+    grant = _related(organization, "incentive_grant") if designation else None
     renewal = None
     if designation is not None and designation.is_valid:
         renewal = designation_rules.renewal_window(
@@ -205,7 +206,14 @@ def dashboard_for(
         rows=rows,
         renewal=renewal,
     )
-    actions = waiting.with_who_acts(actions, enrollment=enrollment, rows=rows, viewer=viewer, on=on)
+    actions = waiting.with_who_acts(
+        actions,
+        enrollment=enrollment,
+        rows=rows,
+        role=waiting.viewer_role(viewer),
+        viewer_id=viewer.pk,
+        on=on,
+    )
     board = Dashboard(
         organization=organization,
         on=on,
@@ -223,12 +231,13 @@ def dashboard_for(
         ),
         assessments=rows,
         charged=charged(audits),
-        next_fee=_next_fee(enrollment, on),
+        next_fee=next_fee,
         actions=actions,
         designation=designation,
         grant=grant,
         renewal=renewal,
         verification_url=verification_url(designation) if designation else "",
+        appeals=appeal_rows(getattr(enrollment, "organization_appeals", [])),
     )
     board.extra["readiness"] = readiness_card(board, viewer=viewer)  # insights: one query
     return board

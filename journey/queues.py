@@ -8,6 +8,7 @@ from assessments import selectors as audit_selectors
 from assessments.models import AuditRecord
 from designation import selectors
 from designation.models import AUDITORS, REVIEWERS
+from portal.roles import roles_of
 
 
 def reviewer_queues() -> dict[str, QuerySet]:
@@ -60,11 +61,9 @@ def counts_for(request, *, reviewer: bool, auditor: bool) -> dict[str, int]:
 
 
 def group_names(request) -> set[str]:
-    """The signed-in user's group names, read once per request (navigation and views share it)."""
-    cached = getattr(request, "_group_names", None)
-    if cached is None:
-        cached = request._group_names = set(request.user.groups.values_list("name", flat=True))
-    return cached
+    """The signed-in user's group names, from the one role lookup per request."""
+    found = roles_of(request.user)
+    return set(found.groups) if found is not None else set()
 
 
 def reviewer_request(request) -> bool:

@@ -1,12 +1,14 @@
 """Reads across apps for the journey's pages and API: an enrollment with the audits the viewer
-may see, their evidence and the event log."""
+may see, their evidence and the event log; the dashboard's enrollment with its history and
+appeals, and the rules and fee in force, each in one query."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from assessments.models import AuditRecord
-from designation.models import Enrollment, EnrollmentEvent
-from designation.selectors import enrollments_for
+from assessments.models import Appeal, AuditRecord, FeeSchedule
+from designation.models import Enrollment, EnrollmentEvent, ProgramRules
+from designation.selectors import current_enrollments, enrollments_for
+from portal.folded import folded, prefetched, unfolded
 
 
 def enrollment_details_for(user) -> QuerySet[Enrollment]:
@@ -24,3 +26,44 @@ def enrollment_details_for(user) -> QuerySet[Enrollment]:
 def enrollment_detail_for(user, enrollment_id: int) -> Enrollment:
     """One enrollment with its audits (those the user may see) and its event log; 404 otherwise."""
     return get_object_or_404(enrollment_details_for(user), pk=enrollment_id)
+
+
+def dashboard_enrollment(organization) -> Enrollment | None:
+    """The organisation's current enrollment (designation.selectors.current_enrollment) with,
+    in the same query, its event log (`history`) and every appeal of the organisation, newest
+    first (`organization_appeals`, each with the kind of the audit it contests)."""
+    appeals = Appeal.objects.filter(enrollment__organization=OuterRef("organization_id")).order_by(
+        "-filed_at", "-id"
+    )
+    enrollment = (
+        current_enrollments(organization)
+        .annotate(
+            folded_events=folded(
+                EnrollmentEvent.objects.filter(enrollment=OuterRef("pk")).order_by("sequence")
+            ),
+            folded_appeals=folded(appeals, audit_kind=F("audit__kind")),
+        )
+        .first()
+    )
+    if enrollment is not None:
+        prefetched(enrollment, "events", unfolded(EnrollmentEvent, enrollment.folded_events))
+        enrollment.organization_appeals = unfolded(Appeal, enrollment.folded_appeals)
+    return enrollment
+
+
+def rules_with_fee(on, fee_kind: str) -> tuple[ProgramRules, FeeSchedule | None]:
+    """The program rules in force on `on` and, in the same query, the fee in force then for an
+    attempt of `fee_kind` ("" for none)."""
+    fee = FeeSchedule.objects.filter(kind=fee_kind, effective_from__lte=on).order_by(
+        "-effective_from", "-id"
+    )[:1]
+    rules = (
+        ProgramRules.objects.filter(effective_from__lte=on)
+        .order_by("-effective_from", "-id")
+        .annotate(folded_fee=folded(fee))
+        .first()
+    )
+    if rules is None:
+        return ProgramRules.objects.in_force(on), None  # raises, saying which day
+    fees = unfolded(FeeSchedule, rules.folded_fee) if fee_kind else []
+    return rules, (fees[0] if fees else None)

@@ -10,20 +10,18 @@ from dataclasses import replace
 from datetime import date
 
 from journey.rules import RequiredAction
-from portal.roles import AUDITORS, REVIEWERS
+from portal.roles import roles_of
 
 PARTNER, REVIEWER, AUDITOR = "partner", "reviewer", "auditor"
 PAST_RENEWAL_TITLES = ("Renewal window opens", "Renew by the anniversary", "Renewal window closes")
 
 
 def viewer_role(viewer) -> str:
-    """The viewer's side of the journey (one query for staff groups)."""
-    if viewer.is_superuser:
+    """The viewer's side of the journey (from the one role lookup per request)."""
+    found = roles_of(viewer)
+    if found is not None and found.reviewer:
         return REVIEWER
-    groups = set(viewer.groups.values_list("name", flat=True))
-    if REVIEWERS in groups:
-        return REVIEWER
-    if AUDITORS in groups:
+    if found is not None and found.auditor:
         return AUDITOR
     return PARTNER
 
@@ -78,18 +76,17 @@ def _audit(row, role: str, viewer_id: int) -> RequiredAction | None:
     )
 
 
-def with_who_acts(actions: list, *, enrollment, rows, viewer, on: date) -> list:
+def with_who_acts(actions: list, *, enrollment, rows, role: str, viewer_id: int, on: date) -> list:
     """The required actions, plus what the journey waits on for this viewer, past deadlines
     of the renewal window dropped; soonest first, then those without a day."""
     kept = [
         a for a in actions if not (a.title in PAST_RENEWAL_TITLES and a.due_on and a.due_on < on)
     ]
-    role = viewer_role(viewer)
     waiting = []
     if enrollment is not None and enrollment.state == "eligibility_review":
         waiting.append(_eligibility(enrollment, role))
     for row in rows:
-        action = _audit(row, role, viewer.pk)
+        action = _audit(row, role, viewer_id)
         if action is not None:
             waiting.append(action)
     if role != PARTNER:  # staff read the partner's own to-dos as the partner's

@@ -5,6 +5,8 @@ import re
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 
+from portal.roles import remember_roles_per_request
+
 TOKEN_SHAPE = re.compile(r"[0-9a-f]{64}")
 
 
@@ -15,4 +17,6 @@ class TokenAuthentication(KnoxTokenAuthentication):
     def authenticate_credentials(self, token: bytes):
         if not TOKEN_SHAPE.fullmatch(token.decode("latin-1")):
             raise exceptions.AuthenticationFailed("Invalid token.")
-        return super().authenticate_credentials(token)
+        user, auth_token = super().authenticate_credentials(token)
+        remember_roles_per_request(user)  # this request's user: its roles are read once
+        return user, auth_token

@@ -5,19 +5,23 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from portal.roles import requires_two_factor
+from portal.roles import remember_roles_per_request, requires_two_factor
 
 ALWAYS_ALLOWED = ("/accounts/", "/oidc/", "/static/", "/healthz/", "/verify/", "/directory/")
 
 
 class RequireTwoFactorMiddleware:
-    """A signed-in staff user without a verified second factor can only reach the 2FA page."""
+    """A signed-in staff user without a verified second factor can only reach the 2FA page.
+
+    It is the first to read the user's roles, and from here on they are read once per request
+    (portal/roles.py): the view, the navigation and the permission checks share them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
+        remember_roles_per_request(user)
         if (
             user.is_authenticated
             and not request.path.startswith(ALWAYS_ALLOWED)

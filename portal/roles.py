@@ -1,26 +1,121 @@
-"""The program's staff roles (Django groups) and who must sign in with a second factor."""
+"""The program's staff roles (Django groups), who must sign in with a second factor, and the
+one lookup per request that answers both (and whatever else the apps above read per request).
+
+`roles_of(user)` reads the user's groups, whether they chose an authenticator app, and the
+annotations the apps above register (their memberships, the bell's unread count) in one query.
+For the user of a request (`remember_roles_per_request`) the answer is kept on that user object
+until the request ends, so the view, the navigation, the queue counts and the permission checks
+share it; any other user object is read afresh each time, as before."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.contrib.auth.models import Group
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef
 
 REVIEWERS = "Microsoft reviewer"
 AUDITORS = "ISSI auditor"
 PROGRAM_ADMINS = "Program admin"
 STAFF_GROUPS = (REVIEWERS, AUDITORS, PROGRAM_ADMINS)
 
+_CACHE = "_portal_roles"
+_PER_REQUEST = "_portal_roles_per_request"
+# name -> a function returning an expression over the user row (OuterRef("pk") is the user).
+_ANNOTATIONS: dict[str, Callable[[], object]] = {}
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one user is, read once: staff groups, a chosen second factor, the apps' extras."""
+
+    superuser: bool
+    groups: frozenset[str]
+    authenticator_chosen: bool
+    extras: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def reviewer(self) -> bool:
+        return self.superuser or REVIEWERS in self.groups
+
+    @property
+    def auditor(self) -> bool:
+        return AUDITORS in self.groups
+
+    @property
+    def program_admin(self) -> bool:
+        return self.superuser or PROGRAM_ADMINS in self.groups
+
+    @property
+    def staff(self) -> bool:
+        return self.superuser or bool(self.groups & set(STAFF_GROUPS))
+
+
+def register_role_annotation(name: str, expression: Callable[[], object]) -> None:
+    """An app above portal adds what it reads about every signed-in user to the one lookup."""
+    _ANNOTATIONS[name] = expression
+
+
+def remember_roles_per_request(user) -> None:
+    """Keep this (request's) user object's roles once read, until the request ends."""
+    if user.is_authenticated:
+        setattr(user, _PER_REQUEST, True)
+
+
+def roles_of(user) -> Roles | None:
+    """The user's roles in one query (None for an anonymous caller)."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return cached
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    extras = {f"role_{name}": make() for name, make in _ANNOTATIONS.items()}
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            role_groups=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name")),
+            role_authenticator=Exists(
+                TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+            ),
+            **extras,
+        )
+        .values("role_groups", "role_authenticator", *extras)
+        .first()
+    )
+    if row is None:  # the user was deleted during the request
+        return Roles(superuser=False, groups=frozenset(), authenticator_chosen=False)
+    roles = Roles(
+        superuser=user.is_superuser,
+        groups=frozenset(row.pop("role_groups")),
+        authenticator_chosen=row.pop("role_authenticator"),
+        extras={name.removeprefix("role_"): value for name, value in row.items()},
+    )
+    if getattr(user, _PER_REQUEST, False):
+        setattr(user, _CACHE, roles)
+    return roles
+
+
+def forget_roles(user) -> None:
+    """After a request changed this user's own groups or memberships."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
 
 def has_staff_role(user) -> bool:
     """Reviewers, auditors, program admins and superusers: their second factor is mandatory."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=STAFF_GROUPS).exists()
+    roles = roles_of(user)
+    return roles is not None and roles.staff
 
 
 def requires_two_factor(user) -> bool:
-    """Staff always; a partner user once they have turned on an authenticator app (one query)."""
+    """Staff always; a partner user once they have turned on an authenticator app."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    mandatory_or_chosen = Q(groups__name__in=STAFF_GROUPS) | Q(totpdevice__confirmed=True)
-    return get_user_model().objects.filter(pk=user.pk).filter(mandatory_or_chosen).exists()
+    roles = roles_of(user)
+    return roles.staff or roles.authenticator_chosen

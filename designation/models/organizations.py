@@ -12,7 +12,7 @@ from django.db.models import Q
 from designation import rules as prerequisite_rules
 from designation.models.facts import FactSource, RecordedFact
 from portal import bounds
-from portal.roles import AUDITORS, PROGRAM_ADMINS, REVIEWERS, STAFF_GROUPS  # noqa: F401
+from portal.roles import AUDITORS, PROGRAM_ADMINS, REVIEWERS, STAFF_GROUPS, roles_of  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -26,18 +26,22 @@ class Scope:
     user: object
     everything: bool
     auditor: bool
+    roles: object = None
 
     @classmethod
     def of(cls, user) -> "Scope | None":
-        """None for an anonymous caller, who sees nothing."""
-        if not user.is_authenticated:
+        """None for an anonymous caller, who sees nothing. The roles come from the one lookup
+        per request (portal/roles.py)."""
+        found = roles_of(user)
+        if found is None:
             return None
-        groups = set(user.groups.values_list("name", flat=True))
-        everything = user.is_superuser or bool(groups & {REVIEWERS, PROGRAM_ADMINS})
-        return cls(user=user, everything=everything, auditor=AUDITORS in groups)
+        everything = found.reviewer or found.program_admin
+        return cls(user=user, everything=everything, auditor=found.auditor, roles=found)
 
-    def member_organizations(self) -> models.QuerySet:
-        return Membership.objects.filter(user=self.user).values("organization_id")
+    def member_organizations(self) -> list[int]:
+        """The ids of the user's organisations (read with the roles: no query of its own)."""
+        rows = self.roles.extras.get("memberships") or [] if self.roles else []
+        return [row["organization_id"] for row in rows]
 
 
 class OrganizationQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ from designation.models.team import INVITATION_VALIDITY, new_invitation_key
 from designation.team import notify, tokens
 from designation.team.rules import display_name, leaves_no_admin
 from portal.errors import ConditionFailed, Forbidden, NotFound
+from portal.roles import forget_roles
 
 User = get_user_model()
 ADMINS_ONLY = "Only a partner admin of this organisation can manage its users."
@@ -151,6 +152,7 @@ def _join(invitation: Invitation, user) -> Membership:
     invitation.accepted_by = user
     invitation.key = new_invitation_key()  # single use: the link dies with its key
     invitation.save(update_fields=["accepted_at", "accepted_by", "key"])
+    forget_roles(user)  # this request's user has a new membership: read the roles again
     if created:
         _record(
             invitation.organization, user, Action.JOINED, name_of(user), new_role=invitation.role

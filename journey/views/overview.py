@@ -18,9 +18,9 @@ from portal.dates import day_from_query
 def organization_overview(request: HttpRequest, organization_id: int) -> HttpResponse:
     """The organisation's dashboard: journey progress, prerequisites, case rate and trend,
     assessments, required actions, badge; staff also see the enrollment's timeline."""
-    organization = selectors.organization_for(request.user, organization_id)
+    organization = selectors.organization_with_designation_for(request.user, organization_id)
     on = day_from_query(request)
-    staff = is_reviewer(request.user) or is_auditor(request.user)
+    staff = is_reviewer(request.user) or is_auditor(request.user)  # the one role lookup
     try:
         board = dashboard_for(organization, viewer=request.user, on=on, with_timeline=staff)
     except ProgramRules.DoesNotExist as exc:

@@ -14,8 +14,8 @@ from tests.designation.factories import TODAY, enrollment_at, rollups
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, navigation, the organisation's facts and the readiness figures.
-READINESS_QUERIES = 21  # with the bell's unread count
+# Session, user, the one role lookup, the organisation with its facts and the readiness figures.
+READINESS_QUERIES = 13  # the bell and the navigation come with the one role lookup
 
 
 def readiness_url(org, **query):

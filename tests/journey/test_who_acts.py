@@ -25,11 +25,13 @@ def test_a_closed_renewal_window_is_not_upcoming():
     past = RequiredAction("Renewal window closes", "", due_on=date(2027, 12, 31))
     kept = RequiredAction("Support plan ends", "", due_on=date(2031, 1, 10))
     enrollment = SimpleNamespace(state="enrolled")
-    partner = SimpleNamespace(
-        is_superuser=False, pk=1, groups=SimpleNamespace(values_list=lambda *a, **k: [])
-    )
     actions = waiting.with_who_acts(
-        [past, kept], enrollment=enrollment, rows=[], viewer=partner, on=date(2030, 6, 1)
+        [past, kept],
+        enrollment=enrollment,
+        rows=[],
+        role=waiting.PARTNER,
+        viewer_id=1,
+        on=date(2030, 6, 1),
     )
     assert [a.title for a in actions] == ["Support plan ends"]
 

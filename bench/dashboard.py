@@ -1,0 +1,183 @@
+"""The partner dashboard timed in-process for the largest organisation, beside /healthz/ as the
+floor, with production settings (DEBUG off), through the whole middleware stack with Django's
+test client.
+
+    DEBUG=1 .venv/bin/python -m bench.dashboard [--requests 200 --rounds 3]   # also in make load
+
+It uses the load test's database (bench/load_test.py: migrated, demo data) and adds, once, the
+largest organisation: the M scale's largest case count (1,001,000 raw cases), 36 months of
+rollups, ten submitted attempts and an open capability audit, twelve appeals and forty unread
+notifications for its partner admin (the same history as the fixed-query-count test). Each
+round times --requests of /healthz/ then --requests of the dashboard; a figure is the median
+request of a round, then the median over the rounds; the ratio is dashboard / healthz.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LARGEST = "Largest Partner (benchmark)"
+USERNAME, PASSWORD = "bench-largest", "designation-demo"
+CASES = 1_001_000
+TARGET_MS = 15.0
+
+
+def prepare() -> None:
+    """Add the largest organisation and its partner admin (idempotent)."""
+    from dateutil.relativedelta import relativedelta
+    from django.db import connection
+    from django.utils import timezone
+
+    from assessments.models import Appeal
+    from designation import notifications
+    from designation.models import Notification, Organization
+    from metrics.models import MonthlyRollup
+    from tests.assessments.factories import audit_for
+    from tests.designation import factories
+    from tests.designation.factories import TODAY, enrollment_at
+
+    if Organization.objects.filter(legal_name=LARGEST).exists():
+        return
+    org = factories.EligibleOrganizationFactory(legal_name=LARGEST, partner_id="999000001")
+    admin = factories.UserFactory(username=USERNAME, password=PASSWORD)
+    factories.MembershipFactory(user=admin, organization=org, role="admin")
+    start = TODAY.replace(day=1) - relativedelta(months=36)
+    MonthlyRollup.objects.bulk_create(
+        MonthlyRollup(
+            organization=org,
+            month=start + relativedelta(months=n),
+            csp_case_count=100 + n,
+            csp_revenue_usd=Decimal("400000.00"),
+            acr_revenue_usd=Decimal("100000.00"),
+        )
+        for n in range(36)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO metrics_case (organization_id, case_id, opened_on, program, "
+            "customer_tenant_id, severity, title) SELECT %s, 'C' || n, %s::date - (n %% 1000), "
+            "'CSP', '', 'B', 'Generated' FROM generate_series(1, %s) AS n",
+            [org.pk, TODAY - timedelta(days=1), CASES],
+        )
+    enrollment = enrollment_at("capability", organization=org, attempt_status="in_progress")
+    for attempt in range(1, 6):
+        audit_for(enrollment, "performance", attempt=attempt, status="submitted")
+        audit_for(enrollment, "csat", attempt=attempt, status="submitted")
+    auditor = factories.UserFactory(username="bench-largest-auditor", groups=["ISSI auditor"])
+    audit_for(enrollment, "capability", auditor=auditor)
+    for n, status in enumerate(["upheld", "overturned", "open"] * 4):
+        Appeal.objects.create(
+            enrollment=enrollment,
+            subject=Appeal.Subject.DETERMINATION,
+            decision_key=f"bench-largest:{n}",
+            decision_on=TODAY - timedelta(days=5),
+            closes_on=TODAY + timedelta(days=25),
+            statement="Our figures differ.",
+            filed_by=admin,
+            status=status,
+            decided_at=None if status == "open" else timezone.now(),
+            reason="" if status == "open" else f"Reason {n}",
+        )
+    for n in range(40):
+        notifications.deliver(
+            kind=Notification.Kind.AUDIT_CLAIMED,
+            key=f"bench-largest:{n}",
+            recipient_ids=[admin.pk],
+            title="Your audit was claimed",
+        )
+
+
+def largest_id() -> int:
+    from designation.models import Organization
+
+    return Organization.objects.get(legal_name=LARGEST).pk
+
+
+def time_in_process(requests: int, rounds: int) -> list[str]:
+    """Median request time of /healthz/ and the dashboard, interleaved rounds."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(get_user_model().objects.get(username=USERNAME))
+    paths = {"/healthz/": "/healthz/", "dashboard": f"/organizations/{largest_id()}/"}
+    for path in paths.values():
+        for _ in range(20):  # warm-up: templates compiled, connection open
+            assert client.get(path, secure=True).status_code == 200, path
+    queries = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
+    ):
+        client.get(paths["dashboard"], secure=True)
+    medians: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(rounds):
+        for name, path in paths.items():
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                client.get(path, secure=True)
+                times.append((time.perf_counter() - started) * 1000)
+            medians[name].append(statistics.median(times))
+    health = statistics.median(medians["/healthz/"])
+    board = statistics.median(medians["dashboard"])
+    verdict = "met" if board <= TARGET_MS else "NOT MET"
+    return [
+        f"in-process (Django test client, production settings, {rounds} interleaved rounds of "
+        f"{requests} requests, median request): /healthz/ {health:.2f} ms, dashboard of the "
+        f"largest organisation ({CASES:,} cases) {board:.2f} ms = {board / health:.1f}x, "
+        f"{len(queries)} queries",
+        f"target dashboard <= {TARGET_MS:.0f} ms in-process: {board:.2f} ms ({verdict})",
+    ]
+
+
+def run_child(env: dict, *args: str) -> str:
+    """This module in a child process with the load test's (production) environment."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.dashboard", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "step", nargs="?", choices=("prepare", "time", "largest"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--requests", type=int, default=200, help="per endpoint and round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (>= 3)")
+    args = parser.parse_args()
+    if args.rounds < 3:
+        parser.error("--rounds must be at least 3: a median needs them")
+    if args.step:  # the child: Django set up on the load test's database
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+        import django
+
+        django.setup()
+        if args.step == "prepare":
+            prepare()
+        elif args.step == "largest":
+            print(largest_id())
+        else:
+            print("\n".join(time_in_process(args.requests, args.rounds)))
+        return
+    from bench import load_test
+
+    env = load_test.prepare_env()
+    print(run_child(env, "time", "--requests", str(args.requests), "--rounds", str(args.rounds)))
+
+
+if __name__ == "__main__":
+    main()
