@@ -35,6 +35,7 @@ from journey.views.audit_confirm import (
     recorded_figures,
 )
 from journey.views.conversation import conversation_context, thread_context
+from portal.downloads import stored_file_response
 from portal.errors import Forbidden, JourneyError, NotFound
 from portal.pagination import paged
 
@@ -359,12 +360,4 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
             {"evidence": evidence, "message": refusal},
             status=409,
         )
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(evidence)

@@ -4,7 +4,7 @@ partner admin's answers with new evidence revisions, both clocks."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from designation.models import AUDITORS, PROGRAM_ADMINS, REVIEWERS
 from designation.permissions import is_partner_admin
 from designation.selectors import enrollments_for
 from journey import conversation, queues
+from portal.downloads import stored_file_response
 from portal.errors import Forbidden, JourneyError, NotFound
 
 STAFF = {REVIEWERS, AUDITORS, PROGRAM_ADMINS}
@@ -107,15 +108,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
             {"attachment": attachment, "message": refusal},
             status=409,
         )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(attachment)
 
 
 @login_required
