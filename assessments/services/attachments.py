@@ -2,13 +2,12 @@
 size, type by content, archives and PDFs), a random stored name, SHA-256, the malware scan."""
 
 import logging
-import uuid
 
 from django.db import transaction
 
 from assessments.conversation import Appeal, Attachment, Comment
 from assessments.scanning import Scanner, get_scanner
-from assessments.services.evidence import _checked_upload
+from assessments.services.evidence import _checked_upload, store_and_scan
 
 logger = logging.getLogger(__name__)
 
@@ -28,20 +27,14 @@ def attachment_add(
         sha256=checked.sha256,
         uploaded_by=by,
     )
-    attachment.file.save(f"attachments/{uuid.uuid4().hex}{checked.extension}", upload, save=False)
-    try:
-        attachment.save()
-        scanner = get_scanner()
-        if scanner.inline:
-            attachment_scan(attachment_id=attachment.pk, scanner=scanner)
-        else:
-            from assessments.tasks import scan_attachment
-
-            scan_attachment.delay_on_commit(attachment.pk)
-    except BaseException:
-        attachment.file.delete(save=False)  # the row is rolled back: leave no orphan file
-        raise
-    return attachment
+    return store_and_scan(
+        attachment,
+        upload,
+        checked,
+        folder="attachments",
+        scan=lambda pk, scanner: attachment_scan(attachment_id=pk, scanner=scanner),
+        task="scan_attachment",
+    )
 
 
 def attachment_scan(*, attachment_id: int, scanner: Scanner | None = None) -> Attachment:

@@ -47,20 +47,35 @@ def evidence_upload(
             revision=audit.evidence.filter(component=component).count() + 1,
             effective_on=effective_on,
         )
-        evidence.file.save(f"evidence/{uuid.uuid4().hex}{checked.extension}", upload, save=False)
-        try:
-            evidence.save()
-            scanner = get_scanner()
-            if scanner.inline:
-                evidence_scan(evidence_id=evidence.pk, scanner=scanner)
-            else:
-                from assessments.tasks import scan_evidence
+        return store_and_scan(
+            evidence,
+            upload,
+            checked,
+            folder="evidence",
+            scan=lambda pk, scanner: evidence_scan(evidence_id=pk, scanner=scanner),
+            task="scan_evidence",
+        )
 
-                scan_evidence.delay_on_commit(evidence.pk)
-        except BaseException:
-            evidence.file.delete(save=False)  # the row is rolled back: leave no orphan file
-            raise
-        return evidence
+
+def store_and_scan(row, upload, checked, *, folder: str, scan, task: str):
+    """Save a checked upload under a random name with its row, then have it scanned: by
+    `scan(pk, scanner)` when the scanner is inline, else by the `task` of assessments.tasks after
+    commit. A failure leaves no orphan file (the row is rolled back with the caller's
+    transaction)."""
+    row.file.save(f"{folder}/{uuid.uuid4().hex}{checked.extension}", upload, save=False)
+    try:
+        row.save()
+        scanner = get_scanner()
+        if scanner.inline:
+            scan(row.pk, scanner)
+        else:
+            from assessments import tasks
+
+            getattr(tasks, task).delay_on_commit(row.pk)
+    except BaseException:
+        row.file.delete(save=False)
+        raise
+    return row
 
 
 def evidence_scan(*, evidence_id: int, scanner: Scanner | None = None) -> EvidenceScan:
