@@ -1,5 +1,6 @@
 """Pure audit rules: every pass mark at, above and below its threshold; validation; evidence."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -230,3 +231,39 @@ def test_the_performance_volume_puts_the_volume_rules_together():
     assert r.performance_volume(12, dup, 9, "merged") == r.PerformanceVolume(9, -2, {})
     assert "adjustment_reason" in r.performance_volume(12, dup, 9, " ").errors
     assert "validated_case_volume" in r.performance_volume(12, dup, 12, "x").errors  # above 11
+
+
+# --- Appeals: the window to file, and the day a reviewer should decide by ----------------------
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "closes_on"),
+    [
+        (date(2026, 1, 31), date(2026, 3, 2)),  # across a 28-day February
+        (date(2028, 1, 31), date(2028, 3, 1)),  # across a leap February (29 days)
+        (date(2028, 2, 29), date(2028, 3, 30)),  # decided on a leap day
+        (date(2026, 12, 15), date(2027, 1, 14)),  # across the year end
+    ],
+)
+def test_appeal_window_closes_thirty_days_after_the_decision(decided_on, closes_on):
+    assert r.appeal_closes_on(decided_on) == closes_on
+    assert (r.appeal_closes_on(decided_on) - decided_on).days == r.APPEAL_WINDOW_DAYS == 30
+
+
+def test_appeal_window_follows_the_programs_days():
+    assert r.appeal_closes_on(date(2026, 3, 1), days=14) == date(2026, 3, 15)
+    assert r.appeal_closes_on(date(2026, 3, 1), days=0) == date(2026, 3, 1)  # the same day only
+
+
+@pytest.mark.parametrize(
+    ("filed_on", "due_on"),
+    [
+        (date(2026, 2, 1), date(2026, 3, 3)),
+        (date(2028, 2, 1), date(2028, 3, 2)),  # leap February
+        (date(2028, 2, 29), date(2028, 3, 30)),
+        (date(2026, 12, 31), date(2027, 1, 30)),
+    ],
+)
+def test_appeal_decision_is_due_thirty_days_after_filing(filed_on, due_on):
+    assert r.appeal_decision_due_on(filed_on) == due_on
+    assert r.appeal_decision_due_on(filed_on, days=1) == filed_on + timedelta(days=1)
