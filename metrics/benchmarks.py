@@ -76,6 +76,12 @@ class CohortResult:
     ran: bool
     cohorts: int
 
+    def __str__(self) -> str:
+        day = self.as_of.isoformat()
+        if not self.ran:
+            return f"Skipped cohort benchmarks for {day}: another computation is running."
+        return f"Cohort benchmarks for {day}: {self.cohorts} cohorts stored."
+
 
 def compute_cohort_benchmarks(*, as_of: date, minimum: int) -> CohortResult:
     """Store the day's cohort benchmarks (a rerun replaces the day); skip if one runs."""

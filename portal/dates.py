@@ -1,6 +1,8 @@
 """The day a page or API call is about: `?on=` / `?as_of=` as YYYY-MM-DD, within the program's
-years. One parser for pages and the API, so both accept and refuse the same days."""
+years. One parser for pages, the API and the management commands, so all accept and refuse the
+same days."""
 
+import argparse
 from datetime import date
 
 from django.contrib import messages
@@ -28,6 +30,14 @@ def parse_day(raw: str) -> date:
     if not EARLIEST <= day <= LATEST:
         raise ValueError(f"{raw} is outside the days the portal knows: give one {RANGE_TEXT}.")
     return day
+
+
+def day_option(raw: str) -> date:
+    """parse_day as an argparse type: a management command's `--as-of` / `--today`."""
+    try:
+        return parse_day(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def day_from_query(request: HttpRequest, param: str = "on") -> date:
