@@ -1,11 +1,16 @@
 """Read paths: the case-rate API, the dashboard trend and the metrics page, largest vs smallest
 organisation: p50/p95 over 200 calls after 20 warm-ups, and the query count of each (fixed).
+Then the insight pages and their API (readiness, benchmarks, the notification centre, the
+program dashboard), each with its query count for the largest and the smallest case
+(organisation, or a partner admin with many notifications and one with one): the same count
+whatever the size, as their tests pin.
 """
 
 import statistics
 import time
 
 from bench import data
+from bench import insight_reads as insights
 from bench.timing import Report
 
 
@@ -80,3 +85,4 @@ def run(report: Report) -> None:
             f"  {label}, largest org ({largest[1]:,} cases): p50 {p50:.2f} ms, p95 {p95:.2f} ms,"
             f" {counts[0]} queries ({counts[1]} for the smallest, {smallest[1]:,} cases){target}"
         )
+    insights.run(report, user, largest, smallest)
