@@ -95,9 +95,9 @@ ON_CONFLICT = """
 # Every existing organisation with the previous day's row if it may be copied: not when its
 # rollups were written since, nor when the last run (read again here, under the guard) is not
 # that day after all. The others are summed from their own rollups through the (organisation,
-# month) index, one small aggregate each: a join would read the window's 6M rollups. The target
-# is the one in force on the new day (a rule change may take effect on it; the rate does not
-# depend on it).
+# month) index, one small aggregate each (a lateral join: a nested loop even with enable_nestloop
+# off; a hash join would read the window's 6M rollups). The target is the one in force on the
+# new day (a rule change may take effect on it; the rate does not depend on it).
 INCREMENTAL_SQL = f"""
     WITH base AS MATERIALIZED (
         SELECT o.id AS organization_id, p.case_volume, p.billed_revenue_usd, p.case_rate,
@@ -128,7 +128,8 @@ INCREMENTAL_SQL = f"""
         RETURNING 1
     ),
     {_RECORDED}
-    SELECT (SELECT count(*) FROM written), count(*), count(*) FILTER (WHERE recompute),
+    -- Once the rows are written (left to right), the rest of the transaction is checked again.
+    SELECT count(*), (SELECT count(*) FROM written), count(*) FILTER (WHERE recompute),
            set_config('metrics.snapshots_checked', 'off', true)
     FROM base
 """  # noqa: S608 (built from constants; values are parameters)

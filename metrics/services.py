@@ -129,11 +129,8 @@ def recompute_case_rates(*, as_of: date) -> RecomputeResult:
             return RecomputeResult(as_of=as_of, ran=False, snapshots=0)
         sql, params, incremental = recompute.statement(as_of=as_of, last=last, rerun=rerun)
         cursor.execute(sql, params)
-        if incremental:
-            written, organisations, recomputed, _ = cursor.fetchone()
-        else:
-            organisations, written, _ = cursor.fetchone()
-            recomputed = organisations
+        organisations, written, *rest = cursor.fetchone()
+        recomputed = rest[0] if incremental else organisations
         return RecomputeResult(
             as_of=as_of,
             ran=True,
