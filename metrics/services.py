@@ -7,7 +7,7 @@ from typing import BinaryIO
 from django.db import connection, transaction
 
 from designation.models import Organization
-from metrics import rules, snapshots
+from metrics import recompute, snapshots
 from metrics.importers import ImportOutcome, run_import
 from metrics.models import ImportRecord
 from portal.errors import Forbidden
@@ -83,6 +83,7 @@ class RecomputeResult:
     ran: bool
     snapshots: int
     written: int = 0  # new or changed snapshots; a rerun of an unchanged day writes none
+    recomputed: int = 0  # summed from rollups; the others copied from the day before
 
     def __str__(self) -> str:
         if not self.ran:
@@ -90,84 +91,29 @@ class RecomputeResult:
         return f"Case rates for {self.as_of.isoformat()}: {self.snapshots} organisations."
 
 
-# One statement for every organisation: twelve rollups summed, the rate rounded half up like
-# rules.case_rate, the target in force attached. The figures are read once, straight into the
-# INSERT (counting them apart would materialise 500k rows), and the two revenue columns summed
-# apart (one numeric addition fewer per rollup: measured 15% of the aggregate). Rows equal to
-# the day's stored snapshot are dropped by an anti-join before ON CONFLICT (which would lock,
-# dirty and WAL-log every one of them even with a WHERE), so a rerun writes only the figures
-# that changed.
-_RECOMPUTE_SQL = """
-    WITH figures AS (
-        SELECT o.id AS organization_id, %(as_of)s::date AS as_of,
-               %(start)s::date AS window_start, %(end)s::date AS window_end,
-               coalesce(t.volume, 0)::integer AS case_volume,
-               coalesce(t.revenue, 0)::numeric(18, 2) AS billed_revenue_usd,
-               (CASE WHEN t.revenue > 0 THEN round(t.volume * 1000000.0 / t.revenue, 2) END)
-                   ::numeric(14, 2) AS case_rate,
-               (SELECT case_rate_target FROM designation_programrules
-                WHERE effective_from <= %(as_of)s ORDER BY effective_from DESC, id DESC LIMIT 1)
-                   AS case_rate_target
-        FROM designation_organization o
-        LEFT JOIN (
-            SELECT organization_id, sum(csp_case_count) AS volume,
-                   sum(csp_revenue_usd) + sum(acr_revenue_usd) AS revenue
-            FROM metrics_monthlyrollup
-            WHERE month BETWEEN %(start)s AND %(end)s
-            GROUP BY organization_id
-        ) AS t ON t.organization_id = o.id
-    ),
-    written AS (
-        INSERT INTO metrics_caseratesnapshot AS s
-            (organization_id, as_of, window_start, window_end, case_volume, billed_revenue_usd,
-             case_rate, case_rate_target, computed_at)
-        SELECT f.*, now() FROM figures f
-        WHERE NOT EXISTS (
-            SELECT FROM metrics_caseratesnapshot AS old
-            WHERE old.as_of = %(as_of)s AND old.organization_id = f.organization_id
-              AND (old.window_start, old.window_end, old.case_volume, old.billed_revenue_usd,
-                   old.case_rate, old.case_rate_target)
-                IS NOT DISTINCT FROM (f.window_start, f.window_end, f.case_volume,
-                   f.billed_revenue_usd, f.case_rate, f.case_rate_target)
-        )
-        {on_conflict}
-        RETURNING 1
-    )
-    -- Once the rows are written (left to right), the rest of the transaction is checked again.
-    SELECT (SELECT count(*) FROM designation_organization), (SELECT count(*) FROM written),
-           set_config('metrics.snapshots_checked', 'off', true)
-"""
-# A day without snapshots yet is a plain INSERT (no speculative insertion per row); a rerun
-# updates the rows whose figures differ (the anti-join has already dropped the equal ones).
-_ON_CONFLICT = """
-        ON CONFLICT (organization_id, as_of) DO UPDATE SET
-            window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
-            case_volume = EXCLUDED.case_volume, billed_revenue_usd = EXCLUDED.billed_revenue_usd,
-            case_rate = EXCLUDED.case_rate, case_rate_target = EXCLUDED.case_rate_target,
-            computed_at = EXCLUDED.computed_at
-        WHERE (s.window_start, s.window_end, s.case_volume, s.billed_revenue_usd, s.case_rate,
-               s.case_rate_target)
-            IS DISTINCT FROM (EXCLUDED.window_start, EXCLUDED.window_end, EXCLUDED.case_volume,
-               EXCLUDED.billed_revenue_usd, EXCLUDED.case_rate, EXCLUDED.case_rate_target)
-"""
-# The lock; the guard that deleting or re-keying an organisation waits for (the statement reads
-# every organisation itself, so its rows skip the per-row check: migration 0008); and for this
+# The lock; the guard that deleting or re-keying an organisation and writing rollups wait for
+# (the statement reads every organisation itself, so its rows skip the per-row check: migration
+# 0010; writers that have not committed are waited for: migration 0012); and for this
 # transaction: a work_mem that keeps the 500k-group aggregate and the anti-join's hash in memory
 # (4 MB spilled 260 MB to disk), no JIT (compiling costs more than it saves), no nested loops (a
 # misestimated anti-join against the day's 500k snapshots went quadratic: minutes instead of
-# seconds), and whether the day has snapshots yet.
+# seconds), whether the day has snapshots yet, and the day last recomputed.
 _LOCK_SQL = """
     SELECT pg_try_advisory_xact_lock(%(lock)s), set_config('work_mem', %(work_mem)s, true),
            set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true),
            pg_advisory_xact_lock(%(guard)s), set_config('metrics.snapshots_checked', 'on', true),
-           EXISTS (SELECT FROM metrics_caseratesnapshot WHERE as_of = %(as_of)s)
+           EXISTS (SELECT FROM metrics_caseratesnapshot WHERE as_of = %(as_of)s),
+           (SELECT as_of FROM metrics_caseraterun)
 """
 RECOMPUTE_WORK_MEM = "256MB"  # with hash_mem_multiplier 2: 500k groups take 270 MB
 
 
 def recompute_case_rates(*, as_of: date) -> RecomputeResult:
-    """Store every organisation's TTM snapshot for as_of in one statement; skip if one runs."""
-    start, end = rules.ttm_window(as_of)
+    """Store every organisation's TTM snapshot for as_of in one statement; skip if one runs.
+
+    A new day after the day last recomputed, in the same TTM window, copies the figures of the
+    organisations whose rollups were not written since (metrics.recompute).
+    """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             _LOCK_SQL,
@@ -178,13 +124,20 @@ def recompute_case_rates(*, as_of: date) -> RecomputeResult:
                 "as_of": as_of,
             },
         )
-        locked, *_, rerun = cursor.fetchone()
+        locked, *_, rerun, last = cursor.fetchone()
         if not locked:
             return RecomputeResult(as_of=as_of, ran=False, snapshots=0)
-        sql = _RECOMPUTE_SQL.format(on_conflict=_ON_CONFLICT if rerun else "")
-        cursor.execute(sql, {"as_of": as_of, "start": start, "end": end})
-        organisations, written, _ = cursor.fetchone()
-        return RecomputeResult(as_of=as_of, ran=True, snapshots=organisations, written=written)
+        sql, params, incremental = recompute.statement(as_of=as_of, last=last, rerun=rerun)
+        cursor.execute(sql, params)
+        organisations, written, *rest = cursor.fetchone()
+        recomputed = rest[0] if incremental else organisations
+        return RecomputeResult(
+            as_of=as_of,
+            ran=True,
+            snapshots=organisations,
+            written=written,
+            recomputed=recomputed,
+        )
 
 
 def nightly_case_rates(*, as_of: date) -> RecomputeResult:
