@@ -96,18 +96,22 @@ def organization_for(user, organization_id) -> Organization:
     return _unfold_facts(get_object_or_404(_with_facts(organizations), pk=organization_id))
 
 
-def organization_with_designation_for(user, organization_id, **annotations) -> Organization:
+def organization_named_for(user, organization_id, **annotations) -> Organization:
+    """Only the id and name of one organisation the user may see (404 otherwise), with what a
+    caller above adds to the same query (the dashboard's cache fingerprint): a page's shell."""
+    organizations = organizations_for(user).only("id", "legal_name").annotate(**annotations)
+    return get_object_or_404(organizations, pk=organization_id)
+
+
+def organization_with_designation_for(user, organization_id) -> Organization:
     """organization_for, plus its designation and incentive grant (when it has them) in the
-    same query: the dashboard's first read. A caller above may add `annotations` to that query
-    (the dashboard's cache fingerprint), read in the same statement as the organisation."""
+    same query: the dashboard's first read."""
     organizations = organizations_for(user).select_related(
         "code_of_conduct_accepted_by",
         "representative_attested_by",
         "designation",
         "incentive_grant",
     )
-    if annotations:
-        organizations = organizations.annotate(**annotations)
     return _unfold_facts(get_object_or_404(_with_facts(organizations), pk=organization_id))
 
 

@@ -131,9 +131,10 @@ def _fingerprint(organization_id: int, viewer_id: int, on) -> RawSQL:
 
 
 def organization_for_dashboard(user, organization_id: int, on) -> Organization:
-    """The organisation (scoped to the user, 404 otherwise) with, in the same query, the
-    fingerprint of what its dashboard on `on` shows to this user (`dashboard_fingerprint`)."""
-    organization = selectors.organization_with_designation_for(
+    """The organisation's id and name (scoped to the user, 404 otherwise) with, in the same
+    query, the fingerprint of what its dashboard on `on` shows to this user
+    (`dashboard_fingerprint`): all a request whose content is cached reads of it."""
+    organization = selectors.organization_named_for(
         user,
         organization_id,
         dashboard_fingerprint=_fingerprint(int(organization_id), user.pk, on),
@@ -184,9 +185,11 @@ def cache_key(organization: Organization, *, viewer, on, staff: bool, can_edit: 
     return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def render_board(organization: Organization, *, viewer, on, staff: bool, can_edit: bool) -> str:
-    """The dashboard's content, rendered afresh (raises ProgramRules.DoesNotExist as
-    dashboard_for does). Everything the template sees is here, and so in cache_key."""
+def render_board(organization_id: int, *, viewer, on, staff: bool, can_edit: bool) -> str:
+    """The dashboard's content, rendered afresh from the organisation read in full (raises
+    ProgramRules.DoesNotExist as dashboard_for does). Everything the template sees is here,
+    and so in cache_key."""
+    organization = selectors.organization_with_designation_for(viewer, organization_id)
     board = dashboard_for(organization, viewer=viewer, on=on, with_timeline=staff)
     return render_to_string(
         TEMPLATE,
@@ -214,7 +217,7 @@ def board_body(organization: Organization, *, viewer, on, staff: bool, can_edit:
             stored, key = None, None
         if stored is not None:
             return mark_safe(stored)  # noqa: S308 (our own rendering, stored as rendered)
-    body = render_board(organization, viewer=viewer, on=on, staff=staff, can_edit=can_edit)
+    body = render_board(organization.pk, viewer=viewer, on=on, staff=staff, can_edit=can_edit)
     if key is not None:
         try:
             django_cache.set(key, str(body), TIMEOUT_SECONDS)

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Appeal, AuditRecord, EvidenceFile, FeeSchedule
-from designation import selectors
 from designation.models import Designation, Organization, ProgramRules, SupportContract
 from designation.permissions import is_auditor, is_reviewer
 from journey import dashboard_cache
@@ -33,8 +32,8 @@ from tests.designation.factories import TODAY, enrollment_at, rollups
 
 committed = pytest.mark.django_db(transaction=True)
 
-# Session, user, the one role lookup, the organisation with the fingerprint: nothing of the
-# content's own reads (tests/journey/test_dashboard.py pins the cold page at 9).
+# Session, user, the one role lookup, the organisation's name with the fingerprint: none of the
+# content's own reads (tests/journey/test_dashboard.py pins the cold page at 10).
 WARM_QUERIES = 4
 
 
@@ -241,16 +240,13 @@ TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?([a-z_][a-z0-9_]*)"?')
 
 
 def _content_tables(user, org) -> set[str]:
-    """The tables the page's organisation query and the content's rendering read for `user`
-    (the role lookup, read before, enters the key itself)."""
+    """The tables the content's rendering reads for `user` (the role lookup, read before, enters
+    the key itself)."""
     remember_roles_per_request(user)
     staff = is_reviewer(user) or is_auditor(user)
     can_edit = user.has_perm("designation.manage_organization_data", org)
     with CaptureQueriesContext(connection) as captured:
-        organization = selectors.organization_with_designation_for(user, org.pk)
-        dashboard_cache.render_board(
-            organization, viewer=user, on=TODAY, staff=staff, can_edit=can_edit
-        )
+        dashboard_cache.render_board(org.pk, viewer=user, on=TODAY, staff=staff, can_edit=can_edit)
     tables = set(connection.introspection.table_names())
     return {
         name for query in captured.captured_queries for name in TABLE.findall(query["sql"])
