@@ -28,9 +28,11 @@ must be in FINGERPRINT_PARTS.
 import hashlib
 import logging
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
+import django
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db.models import TextField
@@ -148,7 +150,7 @@ def code_version() -> str:
     """A digest of the templates and the apps' source: a deploy that changes either starts
     afresh, even with a cache shared across deploys."""
     root = Path(settings.BASE_DIR)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{sys.version} Django {django.get_version()}".encode())
     files = sorted(root.glob("templates/**/*.html"))
     for app in ("portal", "designation", "assessments", "metrics", "journey"):
         files += sorted(p for p in (root / app).glob("**/*.py") if "migrations" not in p.parts)
