@@ -26,4 +26,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused@localho
 USER portal
 ENV STATIC_ROOT=/app/staticfiles EVIDENCE_ROOT=/data/evidence
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, bind address and access log: gunicorn.conf.py (the compose file's web service too).
+CMD ["gunicorn", "portal.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -8,8 +8,10 @@ It uses the load test's database (bench/load_test.py: migrated, demo data) and a
 largest organisation: the M scale's largest case count (1,001,000 raw cases), 36 months of
 rollups, ten submitted attempts and an open capability audit, twelve appeals and forty unread
 notifications for its partner admin (the same history as the fixed-query-count test). Each
-round times --requests of /healthz/ then --requests of the dashboard; a figure is the median
-request of a round, then the median over the rounds; the ratio is dashboard / healthz.
+round times --requests of /healthz/, --requests of the dashboard warm (its content cached,
+journey/dashboard_cache.py) and --requests of it cold (each after a rollup was rewritten, so the
+content renders afresh); a figure is the median request of a round, then the median over the
+rounds; the ratio is dashboard / healthz.
 """
 
 import argparse
@@ -117,25 +119,50 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
         lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
     ):
         client.get(paths["dashboard"], secure=True)
-    medians: dict[str, list[float]] = {name: [] for name in paths}
+    cold_queries = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *args: cold_queries.append(sql) or execute(sql, *args)
+    ):
+        touch_rollup()
+        client.get(paths["dashboard"], secure=True)
+    medians: dict[str, list[float]] = {name: [] for name in [*paths, "cold"]}
     for _ in range(rounds):
-        for name, path in paths.items():
+        for name, path in [*paths.items(), ("cold", paths["dashboard"])]:
             times = []
             for _ in range(requests):
+                if name == "cold":
+                    touch_rollup()  # a change: the next request renders the content afresh
                 started = time.perf_counter()
                 client.get(path, secure=True)
                 times.append((time.perf_counter() - started) * 1000)
             medians[name].append(statistics.median(times))
     health = statistics.median(medians["/healthz/"])
     board = statistics.median(medians["dashboard"])
+    cold = statistics.median(medians["cold"])
     verdict = "met" if board <= TARGET_MS else "NOT MET"
+    cold_verdict = "met" if cold <= TARGET_MS else "NOT MET"
     return [
         f"in-process (Django test client, production settings, {rounds} interleaved rounds of "
         f"{requests} requests, median request): /healthz/ {health:.2f} ms, dashboard of the "
-        f"largest organisation ({CASES:,} cases) {board:.2f} ms = {board / health:.1f}x, "
-        f"{len(queries)} queries",
-        f"target dashboard <= {TARGET_MS:.0f} ms in-process: {board:.2f} ms ({verdict})",
+        f"largest organisation ({CASES:,} cases) warm (content cached) {board:.2f} ms = "
+        f"{board / health:.1f}x, {len(queries)} queries; cold (first request after a "
+        f"change) {cold:.2f} ms = {cold / health:.1f}x, {len(cold_queries) - 2} queries",
+        f"target dashboard <= {TARGET_MS:.0f} ms in-process: warm {board:.2f} ms ({verdict}), "
+        f"cold {cold:.2f} ms ({cold_verdict})",
     ]
+
+
+def touch_rollup() -> None:
+    """Rewrite one of the largest organisation's rollups unchanged, as a re-import does: a new
+    row version, so the dashboard's fingerprint changes and its cached content is not used."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE metrics_monthlyrollup SET csp_case_count = csp_case_count WHERE id = "
+            "(SELECT min(id) FROM metrics_monthlyrollup WHERE organization_id = %s)",
+            [largest_id()],
+        )
 
 
 def run_child(env: dict, *args: str) -> str:

@@ -1,6 +1,6 @@
 """Loopback load test with wrk: /healthz/, the dashboard and the case-rate API against gunicorn
-started as production runs it (DEBUG off, the compose file's sync workers, the production default
-of persistent database connections), at 1, 8 and 50 connections.
+started as production runs it (DEBUG off, gunicorn.conf.py's gthread workers, the production
+default of persistent database connections), at 1, 8 and 50 connections.
 
     make load    # DEBUG=1 .venv/bin/python -m bench.load_test [--seconds 5 --rounds 3]
 
@@ -12,7 +12,9 @@ test says what to install. It creates (or reuses) a database `portal_loadtest` (
 LOAD_DATABASE_NAME) on the portal's PostgreSQL server (DATABASE_URL, or the embedded one),
 migrates it, loads the demo data and adds the largest organisation (bench/dashboard.py), whose
 partner admin's dashboard is the one measured; bench/dashboard.py first times that dashboard
-in-process beside /healthz/. The latest figures are written into bench/RESULTS.md.
+in-process beside /healthz/. Production's cache is Redis (CACHE_URL): give CACHE_URL to measure
+with it (the dashboard's content and the sessions live there), else each worker has its own
+memory cache. The latest figures are written into bench/RESULTS.md.
 """
 
 import argparse
@@ -192,16 +194,22 @@ def wrk(binary, script, port, path, headers, connections, seconds) -> dict:
     }
 
 
-def start_gunicorn(env: dict, workers: int, threads: int = 1) -> tuple[subprocess.Popen, int]:
-    """gunicorn as the compose file starts it, on a free loopback port."""
+def production_gunicorn() -> dict:
+    """gunicorn.conf.py's settings (workers, threads) as production reads them."""
+    import runpy
+
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def start_gunicorn(env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn as the compose file starts it (gunicorn.conf.py), on a free loopback port."""
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    threaded = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
     server = subprocess.Popen(
-        [str(gunicorn), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(workers), *threaded],
+        [str(gunicorn), "portal.wsgi:application", "--config", "gunicorn.conf.py"]
+        + ["--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
-        env=env,
+        env={**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -317,8 +325,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (>= 3)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (compose: 3)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync)")
+    production = production_gunicorn()
+    parser.add_argument(
+        "--workers", type=int, default=production["workers"], help="gunicorn.conf.py's default"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=production["threads"], help="gunicorn.conf.py's default"
+    )
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
     if args.rounds < 3:
@@ -356,10 +369,10 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     header = (
-        f"wrk, loopback, gunicorn {args.workers} "
-        f"{'sync workers' if args.threads == 1 else f'gthread workers of {args.threads} threads'}"
-        ", production settings "
-        f"(CONN_MAX_AGE default), {args.rounds} interleaved rounds of {args.seconds} s per "
+        f"wrk, loopback, gunicorn (gunicorn.conf.py) {args.workers} gthread workers of "
+        f"{args.threads} thread{'s' if args.threads > 1 else ''}, production settings "
+        f"(CONN_MAX_AGE default, cache {'Redis' if env.get('CACHE_URL') else 'in-process memory'}"
+        f"), {args.rounds} interleaved rounds of {args.seconds} s per "
         f"endpoint, medians; {os.cpu_count()} cores shared with wrk"
     )
     lines = in_process + report(figures, endpoints, header)

@@ -7,13 +7,15 @@ For the user of a request (`remember_roles_per_request`) the answer is kept on t
 until the request ends, so the view, the navigation, the queue counts and the permission checks
 share it; any other user object is read afresh each time, as before."""
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Exists, OuterRef, QuerySet
 
 REVIEWERS = "Microsoft reviewer"
 AUDITORS = "ISSI auditor"
@@ -57,6 +59,59 @@ def register_role_annotation(name: str, expression: Callable[[], object]) -> Non
     _ANNOTATIONS[name] = expression
 
 
+def _lookup(user_id: int) -> QuerySet:
+    """The one lookup: groups, a confirmed authenticator and the apps' annotations of a user."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    extras = {f"role_{name}": make() for name, make in _ANNOTATIONS.items()}
+    return (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .annotate(
+            role_groups=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name")),
+            role_authenticator=Exists(
+                TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+            ),
+            **extras,
+        )
+        .values("role_groups", "role_authenticator", *extras)
+        .order_by("pk")[:1]
+    )
+
+
+# Compiling the lookup's subqueries cost about as much as a page's own work, and they are the
+# same for every user: each thread compiles them once, with a user id no row has in the place of
+# the user's, and binds the real id for each request.
+_NO_USER = -2_147_483_001
+_COMPILED = threading.local()
+
+
+def _role_row(user_id: int) -> dict | None:
+    """The lookup's row for one user (None when there is no such user), one query."""
+    compiled = getattr(_COMPILED, "lookup", None)
+    if compiled is None or compiled[0] != tuple(_ANNOTATIONS):  # compiled before a registration
+        compiler = _lookup(_NO_USER).query.get_compiler(using=DEFAULT_DB_ALIAS)
+        sql, params = compiler.as_sql()
+        slots = [n for n, value in enumerate(params) if value == _NO_USER]
+        converters = compiler.get_converters(
+            [column[0] for column in compiler.select[: compiler.col_count]]
+        )
+        compiled = (tuple(_ANNOTATIONS), sql, list(params), slots, compiler, converters)
+        _COMPILED.lookup = compiled
+    _names, sql, params, slots, compiler, converters = compiled
+    bound = list(params)
+    for n in slots:
+        bound[n] = user_id
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, bound)
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    [row] = compiler.apply_converters(rows, converters) if converters else rows
+    return dict(zip(names, row, strict=True))
+
+
 def remember_roles_per_request(user) -> None:
     """Keep this (request's) user object's roles once read, until the request ends."""
     if user.is_authenticated:
@@ -70,22 +125,7 @@ def roles_of(user) -> Roles | None:
     cached = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    extras = {f"role_{name}": make() for name, make in _ANNOTATIONS.items()}
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            role_groups=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name")),
-            role_authenticator=Exists(
-                TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-            ),
-            **extras,
-        )
-        .values("role_groups", "role_authenticator", *extras)
-        .first()
-    )
+    row = _role_row(user.pk)
     if row is None:  # the user was deleted during the request
         return Roles(superuser=False, groups=frozenset(), authenticator_chosen=False)
     roles = Roles(

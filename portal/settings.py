@@ -330,6 +330,11 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+    # Sessions read from the shared cache, written through to the database: a request saves the
+    # session query. Sign-out and a new sign-in delete the entry in both (flush, cycle_key) for
+    # every worker; a cache failure falls back to the database. Only with a shared cache: a
+    # per-process memory cache would keep a signed-out session alive in the other workers.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL is malformed: use redis://host:6379/1 or leave it unset.")
 else:

@@ -1,5 +1,6 @@
 """The organisation's overview page: the partner dashboard (journey progress, prerequisites,
-case rate and trend, assessments, required actions, badge); staff also see the timeline."""
+case rate and trend, assessments, required actions, badge); staff also see the timeline.
+Its content comes from journey/dashboard_cache.py (cached exactly, rendered on a change)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from designation import selectors
 from designation.models import ProgramRules
 from designation.permissions import is_auditor, is_reviewer
-from journey.dashboard import dashboard_for
+from journey import dashboard_cache
 from portal.dates import day_from_query
 
 
@@ -18,26 +18,21 @@ from portal.dates import day_from_query
 def organization_overview(request: HttpRequest, organization_id: int) -> HttpResponse:
     """The organisation's dashboard: journey progress, prerequisites, case rate and trend,
     assessments, required actions, badge; staff also see the enrollment's timeline."""
-    organization = selectors.organization_with_designation_for(request.user, organization_id)
     on = day_from_query(request)
+    organization = dashboard_cache.organization_for_dashboard(request.user, organization_id, on)
     staff = is_reviewer(request.user) or is_auditor(request.user)  # the one role lookup
+    view = {
+        "viewer": request.user,
+        "staff": staff,
+        "can_edit": request.user.has_perm("designation.manage_organization_data", organization),
+    }
     try:
-        board = dashboard_for(organization, viewer=request.user, on=on, with_timeline=staff)
+        body = dashboard_cache.board_body(organization, on=on, **view)
     except ProgramRules.DoesNotExist as exc:
         messages.error(request, f"{exc} Showing today.")
-        on = timezone.localdate()
-        board = dashboard_for(organization, viewer=request.user, on=on, with_timeline=staff)
+        body = dashboard_cache.board_body(organization, on=timezone.localdate(), **view)
     return render(
         request,
         "designation/organization_overview.html",
-        {
-            "organization": organization,
-            "nav_section": "overview",
-            "on": on,
-            "board": board,
-            "prerequisites": board.prerequisites,
-            "all_met": board.all_met,
-            "staff_view": staff,
-            "can_edit": request.user.has_perm("designation.manage_organization_data", organization),
-        },
+        {"organization": organization, "nav_section": "overview", "board_body": body},
     )

@@ -201,3 +201,22 @@ def test_gunicorn_serves_the_portal_with_production_settings(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_compose_the_dockerfile_and_the_load_test_start_gunicorn_from_one_config():
+    """gunicorn.conf.py is the one production configuration: what make load measures runs."""
+    import json
+    import runpy
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = ["gunicorn", "portal.wsgi:application", "--config", "gunicorn.conf.py"]
+    assert compose["services"]["web"]["command"] == command
+    cmd = next(
+        line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD")
+    )
+    assert json.loads(cmd.removeprefix("CMD ")) == command
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 4)
+    assert config["bind"] == "0.0.0.0:8000" and config["accesslog"] == "-"
+    load_test = (ROOT / "bench" / "load_test.py").read_text()
+    assert '"--config", "gunicorn.conf.py"' in load_test and "production_gunicorn()" in load_test

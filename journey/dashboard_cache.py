@@ -1,0 +1,228 @@
+"""The partner dashboard's rendered content, cached exactly (issue 17).
+
+The Overview page is the shell (base.html: the user's name, the bell, the CSRF token, messages)
+around the dashboard's content (templates/designation/includes/overview_board.html). The content
+is a function of the rows it reads, the day, the viewer and the deployed code, so it is cached
+under a key made of all of them:
+
+- the organisation, the day shown, the viewer (their id, superuser flag, staff groups and
+  memberships, from the one role lookup per request), whether they see the timeline and may edit;
+- the code: a digest of the templates and the apps' Python source, the time zone, SITE_URL and
+  the URL prefix (what {% url %} and the dates depend on);
+- the FINGERPRINT of the rows the content reads: for each table in FINGERPRINT_PARTS, the
+  (id, xmin) pairs of exactly the rows the dashboard's queries can read for this organisation,
+  viewer and day. PostgreSQL gives every committed insert or update a new xmin and a delete
+  removes the pair, so any committed change to a row shown changes the fingerprint.
+
+The fingerprint is read in the organisation's own query (one statement, one snapshot), before any
+of the content's queries, so a body stored under it is never older than it. It is NULL, and the
+cache is not used, when the request's own transaction has written anything
+(pg_current_xact_id_if_assigned()): rows it wrote carry its own xmin, which a second write in the
+same transaction would not change. A normal request runs in autocommit and writes nothing before
+the view; tests that run inside one transaction therefore always render afresh.
+
+tests/journey/test_dashboard_cache.py holds the guard: every table the content's queries read
+must be in FINGERPRINT_PARTS.
+"""
+
+import hashlib
+import logging
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db.models import TextField
+from django.db.models.expressions import RawSQL
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
+
+from designation import selectors
+from designation.models import Organization
+from journey.dashboard import dashboard_for
+from portal.roles import roles_of
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "designation/includes/overview_board.html"
+# Entries also end with the day shown; a day is plenty and bounds what a stale xmin could do
+# after 2^32 transactions (the xmin counter wraps).
+TIMEOUT_SECONDS = 24 * 3600
+
+_ENROLLMENTS = "SELECT e.id FROM designation_enrollment e WHERE e.organization_id = %(org)s"
+_AUDITS = (
+    "SELECT a.id FROM assessments_auditrecord a JOIN designation_enrollment e "
+    "ON e.id = a.enrollment_id WHERE e.organization_id = %(org)s"
+)
+_LATEST_BENCHMARK = "SELECT max(c.as_of) FROM metrics_cohortbenchmark c WHERE c.as_of <= %(on)s"
+
+# (table, rows of it the dashboard can read). %(org)s is the organisation, %(viewer)s the
+# viewer's user id, %(on)s the day shown.
+FINGERPRINT_PARTS: tuple[tuple[str, str], ...] = (
+    ("designation_organization", "t.id = %(org)s"),
+    ("designation_solutionspartnerdesignation", "t.organization_id = %(org)s"),
+    ("designation_cspenrollment", "t.organization_id = %(org)s"),
+    ("designation_supportcontract", "t.organization_id = %(org)s"),
+    ("designation_incentivegrant", "t.organization_id = %(org)s"),
+    # The organisation's designation, and those of the viewer's organisations (the readiness
+    # card's cohort counts how many of them are designated).
+    (
+        "designation_designation",
+        "t.organization_id = %(org)s OR t.organization_id IN "
+        "(SELECT m.organization_id FROM designation_membership m WHERE m.user_id = %(viewer)s)",
+    ),
+    ("designation_membership", "t.user_id = %(viewer)s"),
+    # The users the organisation's facts and audits name (select_related).
+    (
+        "auth_user",
+        "t.id IN (SELECT o.code_of_conduct_accepted_by_id FROM designation_organization o "
+        "WHERE o.id = %(org)s UNION ALL SELECT o.representative_attested_by_id FROM "
+        "designation_organization o WHERE o.id = %(org)s UNION ALL SELECT a.auditor_id FROM "
+        "assessments_auditrecord a JOIN designation_enrollment e ON e.id = a.enrollment_id "
+        "WHERE e.organization_id = %(org)s)",
+    ),
+    ("designation_enrollment", "t.organization_id = %(org)s"),
+    ("designation_enrollmentevent", f"t.enrollment_id IN ({_ENROLLMENTS})"),
+    ("assessments_appeal", f"t.enrollment_id IN ({_ENROLLMENTS})"),
+    ("assessments_auditrecord", f"t.enrollment_id IN ({_ENROLLMENTS})"),
+    ("assessments_evidencefile", f"t.audit_id IN ({_AUDITS})"),
+    ("assessments_changerequest", f"t.audit_id IN ({_AUDITS})"),
+    ("assessments_preparedevidence", "t.organization_id = %(org)s"),
+    ("assessments_feeschedule", "TRUE"),  # global and small: every row
+    ("designation_programrules", "TRUE"),  # global and small: every row
+    # Rollups only: the dashboard never reads raw cases (metrics_case).
+    ("metrics_monthlyrollup", "t.organization_id = %(org)s"),
+    # The overall cohort of the latest benchmark day on or before the day shown.
+    (
+        "metrics_cohortbenchmark",
+        f"t.as_of = ({_LATEST_BENCHMARK}) AND t.kind = 'overall' AND t.key = ''",
+    ),
+)
+
+
+# The (id, xmin) pairs of a part's rows; the parts are the constants above, never input.
+_DIGEST = (
+    "coalesce((SELECT string_agg(t.id::text || ':' || t.xmin::text, ',' ORDER BY t.id) "
+    "FROM {table} t WHERE {where}), '')"
+)
+
+
+def fingerprint_sql() -> str:
+    """One scalar expression: the digest of every part, NULL inside a transaction that wrote."""
+    digests = [_DIGEST.format(table=table, where=where) for table, where in FINGERPRINT_PARTS]
+    digests.append(f"coalesce(({_LATEST_BENCHMARK})::text, '')")
+    return (
+        "CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN md5(concat_ws('|', "
+        + ", ".join(digests)
+        + ")) END"
+    )
+
+
+_NAMED = re.compile(r"%\((org|viewer|on)\)s")
+
+
+def _fingerprint(organization_id: int, viewer_id: int, on) -> RawSQL:
+    sql = fingerprint_sql()
+    values = {"org": organization_id, "viewer": viewer_id, "on": on}
+    params = [values[name] for name in _NAMED.findall(sql)]
+    return RawSQL(_NAMED.sub("%s", sql), params, output_field=TextField())  # noqa: S611 (constant)
+
+
+def organization_for_dashboard(user, organization_id: int, on) -> Organization:
+    """The organisation's id and name (scoped to the user, 404 otherwise) with, in the same
+    query, the fingerprint of what its dashboard on `on` shows to this user
+    (`dashboard_fingerprint`): all a request whose content is cached reads of it."""
+    organization = selectors.organization_named_for(
+        user,
+        organization_id,
+        dashboard_fingerprint=_fingerprint(int(organization_id), user.pk, on),
+    )
+    organization.dashboard_fingerprint_on = on
+    return organization
+
+
+@cache
+def code_version() -> str:
+    """A digest of the templates and the apps' source: a deploy that changes either starts
+    afresh, even with a cache shared across deploys."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256(f"{sys.version} Django {django.get_version()}".encode())
+    files = sorted(root.glob("templates/**/*.html"))
+    for app in ("portal", "designation", "assessments", "metrics", "journey"):
+        files += sorted(p for p in (root / app).glob("**/*.py") if "migrations" not in p.parts)
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(organization: Organization, *, viewer, on, staff: bool, can_edit: bool):
+    """The entry's key, or None when the fingerprint is unknown (the cache is not to be used)."""
+    fingerprint = getattr(organization, "dashboard_fingerprint", None)
+    if fingerprint is None or getattr(organization, "dashboard_fingerprint_on", None) != on:
+        return None  # unknown, or read for another day (the cohort part depends on the day)
+    roles = roles_of(viewer)
+    memberships = sorted(
+        (m["organization_id"], m["role"]) for m in roles.extras.get("memberships") or []
+    )
+    parts = (
+        code_version(),
+        settings.TIME_ZONE,
+        settings.SITE_URL,
+        get_script_prefix(),
+        organization.pk,
+        on.isoformat(),
+        viewer.pk,
+        roles.superuser,
+        sorted(roles.groups),
+        memberships,
+        staff,
+        can_edit,
+        fingerprint,
+    )
+    return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def render_board(organization_id: int, *, viewer, on, staff: bool, can_edit: bool) -> str:
+    """The dashboard's content, rendered afresh from the organisation read in full (raises
+    ProgramRules.DoesNotExist as dashboard_for does). Everything the template sees is here,
+    and so in cache_key."""
+    organization = selectors.organization_with_designation_for(viewer, organization_id)
+    board = dashboard_for(organization, viewer=viewer, on=on, with_timeline=staff)
+    return render_to_string(
+        TEMPLATE,
+        {
+            "organization": organization,
+            "on": on,
+            "board": board,
+            "prerequisites": board.prerequisites,
+            "all_met": board.all_met,
+            "staff_view": staff,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def board_body(organization: Organization, *, viewer, on, staff: bool, can_edit: bool) -> str:
+    """The dashboard's content from the cache when its key is known and stored, else rendered
+    (and stored). A cache that fails is only a slower page."""
+    key = cache_key(organization, viewer=viewer, on=on, staff=staff, can_edit=can_edit)
+    if key is not None:
+        try:
+            stored = django_cache.get(key)
+        except Exception:  # the cache is an optimisation: the page renders without it
+            log.warning("dashboard cache read failed", exc_info=True)
+            stored, key = None, None
+        if stored is not None:
+            return mark_safe(stored)  # noqa: S308 (our own rendering, stored as rendered)
+    body = render_board(organization.pk, viewer=viewer, on=on, staff=staff, can_edit=can_edit)
+    if key is not None:
+        try:
+            django_cache.set(key, str(body), TIMEOUT_SECONDS)
+        except Exception:
+            log.warning("dashboard cache write failed", exc_info=True)
+    return SafeString(body)
