@@ -1,6 +1,7 @@
 """Loopback load test with wrk: /healthz/, the dashboard and the case-rate API against gunicorn
 started as production runs it (DEBUG off, gunicorn.conf.py's gthread workers, the production
-default of persistent database connections), at 1, 8 and 50 connections.
+default of persistent database connections), at 1, 8 and 50 connections, beside the floor: a
+bare WSGI application under the same gunicorn configuration (bench/bare_wsgi.py).
 
     make load    # DEBUG=1 .venv/bin/python -m bench.load_test [--seconds 5 --rounds 3]
 
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 LATEST = "## Latest `make load` run"
 CONNECTIONS = (1, 8, 50)
+FLOOR = "bare WSGI"  # bench/bare_wsgi.py under the same gunicorn configuration
 # Two people measuring on one server each name their own (letters, digits and underscores).
 LOAD_DB = re.sub(r"\W", "", os.environ.get("LOAD_DATABASE_NAME", "portal_loadtest")) or "x"
 
@@ -201,13 +203,14 @@ def production_gunicorn() -> dict:
     return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
-def start_gunicorn(env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(
+    env: dict, workers: int, threads: int, app: str = "portal.wsgi:application"
+) -> tuple[subprocess.Popen, int]:
     """gunicorn as the compose file starts it (gunicorn.conf.py), on a free loopback port."""
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "portal.wsgi:application", "--config", "gunicorn.conf.py"]
-        + ["--bind", f"127.0.0.1:{port}"],
+        [str(gunicorn), app, "--config", "gunicorn.conf.py"] + ["--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env={**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads)},
         stdout=subprocess.DEVNULL,
@@ -252,7 +255,7 @@ def prepare_env() -> dict:
     return env
 
 
-def measure(binary, port, endpoints, rounds, seconds) -> dict:
+def measure(binary, endpoints, rounds, seconds) -> dict:
     """{(endpoint, connections): median figures}, endpoints interleaved within each round."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_REPORT)
@@ -260,7 +263,7 @@ def measure(binary, port, endpoints, rounds, seconds) -> dict:
     try:
         for connections in CONNECTIONS:
             for _ in range(rounds):
-                for name, (path, headers) in endpoints.items():
+                for name, (port, path, headers) in endpoints.items():
                     result = wrk(binary, script.name, port, path, headers, connections, seconds)
                     runs.setdefault((name, connections), []).append(result)
     finally:
@@ -291,6 +294,11 @@ def report(figures: dict, endpoints, header: str) -> list[str]:
             )
     health = figures[("/healthz/", 8)]["p95"]
     dashboard = figures[("dashboard", 8)]["p95"]
+    bare = figures[(FLOOR, 8)]["p95"]
+    lines.append(
+        f"floor at 8 connections: {FLOOR} p95 {bare:.2f} ms (gunicorn, loopback and wrk alone);"
+        f" /healthz/ {ratio(health, bare)} of it, dashboard {ratio(dashboard, bare)}"
+    )
     lines.append(
         f"target /healthz/ p95 <= 5 ms at 8 connections: {health:.2f} ms "
         f"({'met' if 0 < health <= 5 else 'NOT MET'})"
@@ -343,6 +351,7 @@ def main() -> None:
     in_process = dashboard.run_child(env, "time").strip().splitlines()
     print("\n".join(in_process), flush=True)
     server, port = start_gunicorn(env, args.workers, args.threads)
+    bare, bare_port = start_gunicorn(env, args.workers, args.threads, "bench.bare_wsgi:application")
     try:
         cookies = sign_in(port, dashboard.USERNAME, dashboard.PASSWORD)
         largest = int(dashboard.run_child(env, "largest").strip())
@@ -351,23 +360,26 @@ def main() -> None:
         org_id = int(re.search(rb'"id":\s*(\d+)', organization).group(1))
         proxied = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
         endpoints = {
-            "/healthz/": ("/healthz/", proxied),
-            "dashboard": (f"/organizations/{largest}/", {**proxied, "Cookie": cookies}),
+            FLOOR: (bare_port, "/healthz/", proxied),
+            "/healthz/": (port, "/healthz/", proxied),
+            "dashboard": (port, f"/organizations/{largest}/", {**proxied, "Cookie": cookies}),
             "case-rate API": (
+                port,
                 f"/api/v1/organizations/{org_id}/case-rate/",
                 {**proxied, "Authorization": f"Token {token}"},
             ),
         }
-        for name, (path, headers) in endpoints.items():  # each answers 200, not a redirect
-            client = Client(port)
+        for name, (port_of, path, headers) in endpoints.items():  # each 200, not a redirect
+            client = Client(port_of)
             client.headers = dict(headers)
             status = client.request("GET", path)[0].status
             if status != 200:
                 raise SystemExit(f"{name} answered HTTP {status}: nothing to measure.")
-        figures = measure(binary, port, endpoints, args.rounds, args.seconds)
+        figures = measure(binary, endpoints, args.rounds, args.seconds)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, bare):
+            process.terminate()
+            process.wait(timeout=30)
     header = (
         f"wrk, loopback, gunicorn (gunicorn.conf.py) {args.workers} gthread workers of "
         f"{args.threads} thread{'s' if args.threads > 1 else ''}, production settings "
