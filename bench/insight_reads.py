@@ -3,24 +3,14 @@ centre and the program dashboard. Each is called for its largest and smallest ca
 (p50/p95 of 50 calls after 5 warm-ups); the figure to read is that the query count is the same
 for both, whatever the size (the tests pin the counts themselves)."""
 
-import statistics
-import time
-
 from bench import data
+from bench.timing import latency
 
 NOTIFICATIONS = 500  # unread notifications of the busy partner admin (the quiet one has one)
 
 
 def _latency(call, repeat: int = 50) -> tuple[float, float]:
-    for _ in range(5):
-        call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    return latency(call, repeat, warmups=5)
 
 
 def _queries(call) -> int:

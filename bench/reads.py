@@ -6,25 +6,14 @@ program dashboard), each with its query count for the largest and the smallest c
 whatever the size, as their tests pin.
 """
 
-import statistics
-import time
-
 from bench import data
 from bench import insight_reads as insights
-from bench.timing import Report
+from bench.timing import Report, latency
 
 
 def _latency(run, repeat: int = 200) -> tuple[float, float]:
     """(p50, p95) in milliseconds of `repeat` runs after twenty warm-ups."""
-    for _ in range(20):
-        run()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    return latency(run, repeat, warmups=20)
 
 
 def _verdict(ok: bool) -> str:

@@ -73,3 +73,16 @@ class Report:
     def figure(self, figure: Figure) -> Figure:
         self.say(figure.line())
         return figure
+
+
+def latency(call: Callable[[], object], repeat: int, warmups: int) -> tuple[float, float]:
+    """(p50, p95) in milliseconds of `repeat` calls after `warmups` untimed ones."""
+    for _ in range(warmups):
+        call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]

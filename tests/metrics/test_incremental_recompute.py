@@ -12,7 +12,6 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-import psycopg2
 import pytest
 from django.db import connection, transaction
 
@@ -20,7 +19,7 @@ from designation.models import ProgramRules
 from metrics import recompute, services
 from metrics.models import Case, CaseRateSnapshot, MonthlyRollup
 from tests.designation import factories
-from tests.metrics.conftest import CASES_HEADER, REVENUE_HEADER, TODAY, csv_bytes
+from tests.metrics.conftest import CASES_HEADER, REVENUE_HEADER, TODAY, csv_bytes, other_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -226,17 +225,6 @@ def test_the_nightly_job_runs_the_incremental_day(computed):
     assert (result.snapshots, result.written, result.recomputed) == (4, 4, 0)
 
 
-def _other_connection():
-    settings = connection.settings_dict
-    return psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-    )
-
-
 def _bump(cursor, org_id: int, cases: int) -> None:
     cursor.execute(
         "UPDATE metrics_monthlyrollup SET csp_case_count = %s"
@@ -250,7 +238,7 @@ def test_a_recompute_waits_for_a_rollup_writer_in_progress_and_sees_its_write():
     org = factories.OrganizationFactory()
     factories.rollups(org, cases_per_month=1, revenue_per_month="1000")
     services.recompute_case_rates(as_of=TODAY)
-    other = _other_connection()
+    other = other_connection()
     done = {}
 
     def run():
@@ -279,7 +267,7 @@ def test_a_recompute_waits_for_a_rollup_writer_in_progress_and_sees_its_write():
 def test_a_rollup_writer_during_a_recompute_is_kept_for_the_next_day():
     org = factories.OrganizationFactory()
     factories.rollups(org, cases_per_month=1, revenue_per_month="1000")
-    other = _other_connection()
+    other = other_connection()
     outcome = {}
 
     def write():

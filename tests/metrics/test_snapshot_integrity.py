@@ -19,6 +19,7 @@ from designation.models import Organization
 from metrics import services
 from metrics.models import CaseRateSnapshot
 from tests.designation import factories
+from tests.metrics.conftest import other_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +39,6 @@ def _snapshot(org, as_of: date = TODAY) -> CaseRateSnapshot:
         window_end=date(2026, 10, 31),
         case_volume=1,
         billed_revenue_usd=Decimal("10.00"),
-    )
-
-
-def _other_connection():
-    settings = connection.settings_dict
-    return psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
     )
 
 
@@ -125,7 +115,7 @@ def test_after_a_recompute_other_writes_in_its_transaction_are_still_checked(org
 def test_a_delete_waits_for_a_recompute_in_progress_and_is_then_refused():
     """As the foreign key did: the recompute's organisations stay until it commits."""
     org = factories.OrganizationFactory()
-    other = _other_connection()
+    other = other_connection()
     outcome = {}
 
     def delete():
@@ -155,7 +145,7 @@ def test_a_delete_waits_for_a_recompute_in_progress_and_is_then_refused():
 @pytest.mark.django_db(transaction=True)
 def test_a_recompute_waits_for_a_delete_in_progress_and_leaves_its_organisation_out():
     leaving, staying = factories.OrganizationFactory(), factories.OrganizationFactory()
-    other = _other_connection()
+    other = other_connection()
     done = {}
 
     def recompute():
