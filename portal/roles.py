@@ -81,7 +81,8 @@ def _lookup(user_id: int) -> QuerySet:
 
 # Compiling the lookup's subqueries cost about as much as a page's own work, and they are the
 # same for every user: each thread compiles them once, with a user id no row has in the place of
-# the user's, and binds the real id for each request.
+# the user's, and binds the real id for each request. So an annotation must take no value but the
+# user's row: a value worked out in Python (a time, a setting) would stay frozen per thread.
 _NO_USER = -2_147_483_001
 _COMPILED = threading.local()
 
