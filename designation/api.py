@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from designation import badge_selectors, selectors
 from designation import rules as prerequisite_rules
-from designation import selectors
 from designation.credentials import report as credential_report
 from designation.models import Designation, ProgramRules
 from designation.serializers import (
@@ -63,7 +63,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     def designation(self, request: Request, pk=None) -> Response:
         """The organisation's designation: state, dates, credential ID and links (404 when the
         organisation holds none or is not the caller's)."""
-        organization, designation = selectors.badge_of(request.user, pk)
+        organization, designation = badge_selectors.badge_of(request.user, pk)
         if designation is None:
             raise Http404("This organisation does not hold the designation.")
         return Response(OrganizationDesignationSerializer(designation_of(designation)).data)
@@ -78,7 +78,7 @@ class VerifyView(APIView):
 
     @extend_schema(responses={200: VerificationSerializer, 404: ErrorSerializer})
     def get(self, request: Request, credential_id: str) -> Response:
-        designation = selectors.designation_by_credential(credential_id)
+        designation = badge_selectors.designation_by_credential(credential_id)
         return Response(VerificationSerializer(verification_of(designation)).data)
 
 

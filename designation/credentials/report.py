@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.urls import reverse
 
-from designation import selectors
+from designation import badge_selectors
 from designation.credentials import keys, status, verify
 from designation.models import Designation, IssuedCredential
 
@@ -27,8 +27,8 @@ def credential_entry(credential: IssuedCredential, *, today: date) -> dict:
 
 def verification_of(designation: Designation, *, today: date) -> dict:
     """The designation, its current credential checked as a verifier would, and its history."""
-    history = selectors.credential_history(designation)
-    current = selectors.current_credential(history, today=today)
+    history = badge_selectors.credential_history(designation)
+    current = badge_selectors.current_credential(history, today=today)
     check = verify.check_token(current.jwt, today=today) if current else None
     organization = designation.organization
     return {

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from designation import badge_selectors, selectors
 from designation import badges as badge_services
-from designation import selectors
 from designation.api import verification_of
 from designation.credentials import baking, issue, report, verify
 from designation.letters import certificate_letter_pdf
@@ -60,10 +60,10 @@ def embed_snippet(designation) -> str:
 @login_required
 def badge(request: HttpRequest, organization_id: int) -> HttpResponse:
     """The badge, its downloads and public verification link, the letter, and the locations."""
-    organization, designation = selectors.badge_of(request.user, organization_id)
+    organization, designation = badge_selectors.badge_of(request.user, organization_id)
     today = timezone.localdate()
-    history = selectors.credential_history(designation) if designation else []
-    credential = selectors.current_credential(history, today=today)
+    history = badge_selectors.credential_history(designation) if designation else []
+    credential = badge_selectors.current_credential(history, today=today)
     context = {
         "organization": organization,
         "nav_section": "badge",
@@ -85,7 +85,7 @@ def badge(request: HttpRequest, organization_id: int) -> HttpResponse:
 @require_GET
 def badge_download(request: HttpRequest, organization_id: int, kind: str) -> HttpResponse:
     """The badge (SVG or PNG, the credential baked in) or the raw credential (.jwt, JSON)."""
-    designation, credential = selectors.listed_badge_of(request.user, organization_id)
+    designation, credential = badge_selectors.listed_badge_of(request.user, organization_id)
     if kind == "svg":
         body = baking.badge_svg(designation, credential)
     elif kind == "png":
@@ -107,7 +107,7 @@ def badge_download(request: HttpRequest, organization_id: int, kind: str) -> Htt
 @require_POST
 def badge_locations(request: HttpRequest, organization_id: int) -> HttpResponse:
     """The partner admin chooses which locations show the badge."""
-    organization, _ = selectors.badge_of(request.user, organization_id)
+    organization, _ = badge_selectors.badge_of(request.user, organization_id)
     if not is_partner_admin(request.user, organization):
         raise PermissionDenied("Only a partner admin chooses where the badge is shown.")
     chosen = {int(v) for v in request.POST.getlist("locations") if v.isdigit()}
@@ -121,10 +121,10 @@ def badge_locations(request: HttpRequest, organization_id: int) -> HttpResponse:
 @login_required
 def badge_letter(request: HttpRequest, organization_id: int) -> HttpResponse:
     """The certificate letter as a PDF download (members of the organisation and reviewers)."""
-    organization, _ = selectors.badge_of(request.user, organization_id)
+    organization, _ = badge_selectors.badge_of(request.user, organization_id)
     if not (is_partner_member(request.user, organization) or is_reviewer(request.user)):
         raise Http404("No letter among those you can see.")
-    designation, credential = selectors.listed_badge_of(
+    designation, credential = badge_selectors.listed_badge_of(
         request.user, organization_id, require_credential=False
     )
     pdf = certificate_letter_pdf(designation, credential)
@@ -138,7 +138,7 @@ def badge_letter(request: HttpRequest, organization_id: int) -> HttpResponse:
 def verify_page(request: HttpRequest, credential_id: str) -> HttpResponse:
     """Public: anyone can check a badge's credential id."""
     try:
-        designation = selectors.designation_by_credential(credential_id)
+        designation = badge_selectors.designation_by_credential(credential_id)
     except Http404:
         # The public's own not-found page, in every mode: DEBUG's technical 404 and the signed-in
         # 404 ("Go to your overview") mean nothing to a visitor who followed a badge link.
@@ -153,7 +153,7 @@ def verify_page(request: HttpRequest, credential_id: str) -> HttpResponse:
 @require_GET
 def verify_badge_image(request: HttpRequest, credential_id: str) -> HttpResponse:
     """Public: the badge art of a listed designation, for partners' sites to embed."""
-    designation = selectors.listed_designation_by_credential(credential_id)
+    designation = badge_selectors.listed_designation_by_credential(credential_id)
     response = HttpResponse(baking.badge_svg(designation), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from designation import selectors
+from designation import badge_selectors
 from designation.credentials import keys, status
 
 
@@ -29,5 +29,5 @@ def jwks(request: HttpRequest) -> HttpResponse:
 @require_GET
 def status_list(request: HttpRequest, status_list_id: int) -> HttpResponse:
     """One Bitstring Status List credential, signed as a VC-JWT, fresh for a day."""
-    token = status.status_list_credential(selectors.status_list(status_list_id))
+    token = status.status_list_credential(badge_selectors.status_list(status_list_id))
     return _public(HttpResponse(token, content_type="application/vc+jwt"), max_age=300)

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from designation import selectors
+from designation import badge_selectors
 from designation.labels import country_name
 from designation.rules import SolutionArea, SupportPlan
 
@@ -37,10 +37,10 @@ class DirectoryFilterForm(forms.Form):
 def directory(request: HttpRequest) -> HttpResponse:
     """Designated partners, filtered by solution area, country and support plan, searchable;
     a lapsed designation is not listed."""
-    form = DirectoryFilterForm(request.GET or None, countries=selectors.directory_countries())
+    form = DirectoryFilterForm(request.GET or None, countries=badge_selectors.directory_countries())
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = {key: value for key, value in filters.items() if value}
-    entries = selectors.directory(
+    entries = badge_selectors.directory(
         query=filters.get("q", "").strip(),
         area=filters.get("area", ""),
         country=filters.get("country", ""),
