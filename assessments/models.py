@@ -276,6 +276,28 @@ FROZEN_FIGURES = (
     "frozen_case_rate",
 )
 
+# What a record that supersedes another (a correction, an overturned appeal) keeps of it: the same
+# attempt, its fee (not charged again) and the figures frozen when it started.
+SAME_ATTEMPT = (
+    "enrollment",
+    "kind",
+    "attempt",
+    "auditor",
+    "created_at",
+    "assigned_on",
+    "fee_schedule",
+    "fee_amount",
+    "fee_currency",
+    "performance_window_ends_on",
+    *FROZEN_FIGURES,
+)
+
+
+def same_attempt(old: "AuditRecord", *also: str) -> dict:
+    """The fields a superseding record copies from `old` (SAME_ATTEMPT, and `also`)."""
+    return {name: getattr(old, name) for name in (*SAME_ATTEMPT, *also)}
+
+
 # Which step of the enrollment each kind of audit decides, and the transition its pass runs.
 STEP_OF_KIND = {
     AuditRecord.Kind.PERFORMANCE: Enrollment.State.PERFORMANCE,

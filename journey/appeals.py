@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import rules as audit_rules
-from assessments.models import FROZEN_FIGURES, STEP_OF_KIND, Appeal, AuditRecord
+from assessments.models import STEP_OF_KIND, Appeal, AuditRecord, same_attempt
 from assessments.services import attachments, judged_against
 from designation.models import Enrollment, ProgramRules
 from designation.permissions import is_partner_admin, is_reviewer
@@ -190,18 +190,9 @@ def _overturn(appeal: Appeal, enrollment: Enrollment, *, by, on: date) -> None:
 def _passing_record(old: AuditRecord, appeal: Appeal, *, by, on: date) -> AuditRecord:
     """The same attempt (same fee: not charged again) with a pass, superseding the failed one."""
     rules = ProgramRules.objects.in_force(on)
-    copied = (
-        "enrollment",
-        "kind",
-        "attempt",
-        "auditor",
-        "created_at",
-        "assigned_on",
+    fields = same_attempt(
+        old,
         "submitted_at",
-        "fee_schedule",
-        "fee_amount",
-        "fee_currency",
-        "performance_window_ends_on",
         "validated_case_volume",
         "proposed_case_rate",
         "final_case_rate",
@@ -209,9 +200,7 @@ def _passing_record(old: AuditRecord, appeal: Appeal, *, by, on: date) -> AuditR
         "csat_score",
         "scores",
         "capability_total",
-        *FROZEN_FIGURES,
     )
-    fields = {name: getattr(old, name) for name in copied}
     years = {
         AuditRecord.Kind.CSAT: rules.csat_validity_years,
         AuditRecord.Kind.CAPABILITY: rules.capability_validity_years,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import rules as audit_rules
-from assessments.models import FROZEN_FIGURES, STEP_OF_KIND, AuditRecord, EvidenceFile
+from assessments.models import STEP_OF_KIND, AuditRecord, EvidenceFile, same_attempt
 from assessments.services.audits import _locked, _record_result, determine
 from designation.models import Enrollment
 from designation.permissions import is_reviewer
@@ -109,22 +109,7 @@ def audit_correct(*, audit_id: int, by, on: date, reason: str, data: dict) -> Au
 
 def _copy_for_correction(old: AuditRecord, reason: str, by) -> AuditRecord:
     """The same attempt (same fee, not charged again) as a new record; evidence carried along."""
-    fields = {
-        name: getattr(old, name)
-        for name in (
-            "enrollment",
-            "kind",
-            "attempt",
-            "auditor",
-            "created_at",
-            "assigned_on",
-            "fee_schedule",
-            "fee_amount",
-            "fee_currency",
-            "performance_window_ends_on",
-            *FROZEN_FIGURES,
-        )
-    }
+    fields = same_attempt(old)
     new = AuditRecord.objects.create(
         **fields,
         status=AuditRecord.Status.CLAIMED,
