@@ -4,7 +4,6 @@ batches that commit, a crash between batches finished by a rerun, one run at a t
 import threading
 from datetime import date, timedelta
 
-import psycopg2
 import pytest
 from django.core import mail
 from django.db import connection, connections
@@ -15,6 +14,7 @@ from designation.selectors import verify_event_chain
 from journey import renewal, renewal_open
 from journey.renewal import refresh_designations
 from tests.assessments.factories import audit_for
+from tests.db import other_connection
 from tests.designation import factories
 from tests.designation.factories import TODAY, enrollment_at
 
@@ -158,14 +158,7 @@ def test_a_second_run_meanwhile_is_refused_and_never_doubles(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_a_run_skips_while_another_process_holds_the_lock():
     designated(ANNIVERSARY)
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-    )
+    other = other_connection()
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [renewal.REFRESH_LOCK_KEY])

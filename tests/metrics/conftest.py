@@ -13,22 +13,6 @@ CASES_HEADER = "case_id,opened_on,program,customer_tenant_id,severity,title"
 REVENUE_HEADER = "billing_month,source,amount_usd"
 
 
-def other_connection():
-    """A second, raw connection to the test database (psycopg2, autocommit off): a concurrent
-    writer or reader beside the test's own connection."""
-    import psycopg2
-    from django.db import connection
-
-    settings = connection.settings_dict
-    return psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-    )
-
-
 def csv_bytes(header: str, *rows: str, bom: bool = False, newline: str = "\n") -> bytes:
     text = newline.join([header, *rows]) + newline
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 
 from designation.models import Organization
 from metrics.models import Case
+from tests.db import other_connection
 from tests.designation import factories
 from tests.metrics.conftest import CASES_HEADER, csv_bytes
 
@@ -97,14 +98,7 @@ def test_the_vouched_organisation_does_not_vouch_for_another(do_import, org):
 @pytest.mark.django_db(transaction=True)
 def test_an_import_in_progress_keeps_its_organisation_from_being_deleted(do_import, org):
     """As the foreign key did: the import holds the organisation's row until it commits."""
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-    )
+    other = other_connection()
     try:
         with transaction.atomic():
             assert do_import("cases", csv_bytes(CASES_HEADER, "W-1,2026-01-01,CSP,,,")).ok

@@ -18,8 +18,9 @@ from django.db import connection, transaction
 from designation.models import ProgramRules
 from metrics import recompute, services
 from metrics.models import Case, CaseRateSnapshot, MonthlyRollup
+from tests.db import other_connection
 from tests.designation import factories
-from tests.metrics.conftest import CASES_HEADER, REVENUE_HEADER, TODAY, csv_bytes, other_connection
+from tests.metrics.conftest import CASES_HEADER, REVENUE_HEADER, TODAY, csv_bytes
 
 pytestmark = pytest.mark.django_db
 

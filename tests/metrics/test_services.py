@@ -3,7 +3,6 @@
 from datetime import date
 from decimal import Decimal
 
-import psycopg2
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -12,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from designation.models import ProgramRules
 from metrics import selectors, services
 from metrics.models import Case, CaseRateSnapshot, MonthlyRollup, RevenueLine
+from tests.db import other_connection
 from tests.designation import factories
 from tests.metrics.conftest import CASES_HEADER, REVENUE_HEADER, TODAY, csv_bytes
 
@@ -189,14 +189,7 @@ def test_recompute_is_one_statement_whatever_the_number_of_organisations(
 
 
 def test_an_overlapping_recompute_skips_and_says_so(history):
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-    )
+    other = other_connection()
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [services._RECOMPUTE_LOCK])

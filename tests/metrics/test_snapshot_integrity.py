@@ -18,8 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from designation.models import Organization
 from metrics import services
 from metrics.models import CaseRateSnapshot
+from tests.db import other_connection
 from tests.designation import factories
-from tests.metrics.conftest import other_connection
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ what changed (issue 17)."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-import psycopg2
 import pytest
 from django.db import connection
 
 from metrics import services, snapshots
 from metrics.models import CaseRateSnapshot, MonthlyRollup
+from tests.db import other_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -130,14 +130,7 @@ def test_a_rerun_of_the_same_day_rewrites_only_the_figures_that_changed(org, oth
 
 
 def test_the_nightly_job_skips_while_another_run_holds_the_lock(org):
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-    )
+    other = other_connection()
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [services._RECOMPUTE_LOCK])
