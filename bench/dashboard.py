@@ -20,80 +20,27 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LARGEST = "Largest Partner (benchmark)"
 USERNAME, PASSWORD = "bench-largest", "designation-demo"
-CASES = 1_001_000
 TARGET_MS = 15.0
 
 
 def prepare() -> None:
     """Add the largest organisation and its partner admin (idempotent)."""
-    from dateutil.relativedelta import relativedelta
-    from django.db import connection
-    from django.utils import timezone
-
-    from assessments.models import Appeal
-    from designation import notifications
-    from designation.models import Notification, Organization
-    from metrics.models import MonthlyRollup
-    from tests.assessments.factories import audit_for
+    from designation.models import Organization
     from tests.designation import factories
-    from tests.designation.factories import TODAY, enrollment_at
+    from tests.journey.large_history import large_history
 
     if Organization.objects.filter(legal_name=LARGEST).exists():
         return
     org = factories.EligibleOrganizationFactory(legal_name=LARGEST, partner_id="999000001")
     admin = factories.UserFactory(username=USERNAME, password=PASSWORD)
     factories.MembershipFactory(user=admin, organization=org, role="admin")
-    start = TODAY.replace(day=1) - relativedelta(months=36)
-    MonthlyRollup.objects.bulk_create(
-        MonthlyRollup(
-            organization=org,
-            month=start + relativedelta(months=n),
-            csp_case_count=100 + n,
-            csp_revenue_usd=Decimal("400000.00"),
-            acr_revenue_usd=Decimal("100000.00"),
-        )
-        for n in range(36)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO metrics_case (organization_id, case_id, opened_on, program, "
-            "customer_tenant_id, severity, title) SELECT %s, 'C' || n, %s::date - (n %% 1000), "
-            "'CSP', '', 'B', 'Generated' FROM generate_series(1, %s) AS n",
-            [org.pk, TODAY - timedelta(days=1), CASES],
-        )
-    enrollment = enrollment_at("capability", organization=org, attempt_status="in_progress")
-    for attempt in range(1, 6):
-        audit_for(enrollment, "performance", attempt=attempt, status="submitted")
-        audit_for(enrollment, "csat", attempt=attempt, status="submitted")
     auditor = factories.UserFactory(username="bench-largest-auditor", groups=["ISSI auditor"])
-    audit_for(enrollment, "capability", auditor=auditor)
-    for n, status in enumerate(["upheld", "overturned", "open"] * 4):
-        Appeal.objects.create(
-            enrollment=enrollment,
-            subject=Appeal.Subject.DETERMINATION,
-            decision_key=f"bench-largest:{n}",
-            decision_on=TODAY - timedelta(days=5),
-            closes_on=TODAY + timedelta(days=25),
-            statement="Our figures differ.",
-            filed_by=admin,
-            status=status,
-            decided_at=None if status == "open" else timezone.now(),
-            reason="" if status == "open" else f"Reason {n}",
-        )
-    for n in range(40):
-        notifications.deliver(
-            kind=Notification.Kind.AUDIT_CLAIMED,
-            key=f"bench-largest:{n}",
-            recipient_ids=[admin.pk],
-            title="Your audit was claimed",
-        )
+    large_history(org, auditor=auditor, filer=admin, recipient_ids=[admin.pk], key="bench-largest")
 
 
 def largest_id() -> int:
@@ -107,6 +54,8 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
+
+    from tests.journey.large_history import LARGEST_M_ORGANISATION_CASES as CASES
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(get_user_model().objects.get(username=USERNAME))
@@ -200,9 +149,9 @@ def main() -> None:
         else:
             print("\n".join(time_in_process(args.requests, args.rounds)))
         return
-    from bench import load_test
+    from bench import load_env
 
-    env = load_test.prepare_env()
+    env = load_env.prepare_env()
     print(run_child(env, "time", "--requests", str(args.requests), "--rounds", str(args.rounds)))
 
 

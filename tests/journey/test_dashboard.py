@@ -1,24 +1,21 @@
 """The organisation Overview page (partner dashboard): what it shows and its fixed query count."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Appeal
-from designation import notifications
-from designation.models import Designation, Enrollment, Notification
+from designation.models import Designation, Enrollment
 from journey import appeals, services
 from journey.services import run_transition
-from metrics.models import MonthlyRollup
 from tests.assessments.factories import audit_for, claimed_capability_audit
 from tests.designation import factories
 from tests.designation.factories import TODAY, enrollment_at, rollups
+from tests.journey.large_history import large_history
 
 pytestmark = pytest.mark.django_db
 
@@ -116,58 +113,15 @@ def _count(client, url) -> int:
     return len(captured.captured_queries)
 
 
-# The largest organisation of the M benchmark scale (bench/RESULTS.md: 1,001,000 cases).
-LARGEST_M_ORGANISATION_CASES = 1_001_000
-
-
 def _make_large(org, auditor):
-    """36 months of rollups, as many raw cases as the M scale's largest organisation, and a long
-    enrollment history with many attempts."""
-    start = TODAY.replace(day=1) - relativedelta(months=36)
-    MonthlyRollup.objects.bulk_create(
-        MonthlyRollup(
-            organization=org,
-            month=start + relativedelta(months=n),
-            csp_case_count=100 + n,
-            csp_revenue_usd=Decimal("400000.00"),
-            acr_revenue_usd=Decimal("100000.00"),
-        )
-        for n in range(36)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO metrics_case (organization_id, case_id, opened_on, program, "
-            "customer_tenant_id, severity, title) SELECT %s, 'C' || n, %s::date - (n %% 1000), "
-            "'CSP', '', 'B', 'Generated' FROM generate_series(1, %s) AS n",
-            [org.pk, TODAY - timedelta(days=1), LARGEST_M_ORGANISATION_CASES],
-        )
-    enrollment = enrollment_at("capability", organization=org, attempt_status="in_progress")
-    for attempt in range(1, 6):
-        audit_for(enrollment, "performance", attempt=attempt, status="submitted")
-        audit_for(enrollment, "csat", attempt=attempt, status="submitted")
-    audit_for(enrollment, "capability", auditor=auditor)
+    """The largest organisation's history (tests/journey/large_history.py), filed by a new
+    admin and told to every member."""
     factories.UserFactory.create_batch(3)
     filer = factories.MembershipFactory(organization=org, role="admin").user
-    for n, status in enumerate(["upheld", "overturned", "open"] * 4):
-        Appeal.objects.create(
-            enrollment=enrollment,
-            subject=Appeal.Subject.DETERMINATION,
-            decision_key=f"large:{org.pk}:{n}",
-            decision_on=TODAY - timedelta(days=5),
-            closes_on=TODAY + timedelta(days=25),
-            statement="Our figures differ.",
-            filed_by=filer,
-            status=status,
-            decided_at=None if status == "open" else timezone.now(),
-            reason="" if status == "open" else f"Reason {n}",
-        )
-    for n in range(40):
-        notifications.deliver(
-            kind=Notification.Kind.AUDIT_CLAIMED,
-            key=f"large:{n}",
-            recipient_ids=[m.user_id for m in org.memberships.all()],
-            title="Your audit was claimed",
-        )
+    recipients = [m.user_id for m in org.memberships.all()]
+    large_history(
+        org, auditor=auditor, filer=filer, recipient_ids=recipients, key=f"large:{org.pk}"
+    )
 
 
 def test_dashboard_query_count_is_fixed_from_a_small_to_a_large_organisation(
