@@ -23,7 +23,6 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import socket
 import statistics
@@ -33,34 +32,15 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
+
+from bench import load_env
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 LATEST = "## Latest `make load` run"
 CONNECTIONS = (1, 8, 50)
 FLOOR = "bare WSGI"  # bench/bare_wsgi.py under the same gunicorn configuration
-# Two people measuring on one server each name their own (letters, digits and underscores).
-LOAD_DB = re.sub(r"\W", "", os.environ.get("LOAD_DATABASE_NAME", "portal_loadtest")) or "x"
-
-
-def database_url() -> str:
-    """A URL for the load-test database on the portal's own PostgreSQL server."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    db = connection.settings_dict
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [LOAD_DB])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{LOAD_DB}"')
-    host = quote(db["HOST"] or "127.0.0.1", safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{host}{port}/{LOAD_DB}"
 
 
 def free_port() -> int:
@@ -226,35 +206,6 @@ def start_gunicorn(
     raise SystemExit("gunicorn did not answer /healthz/ within 30 s.")
 
 
-def prepare_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "CONN_MAX_AGE")}
-    env.update(
-        DATABASE_URL=database_url(),
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        THROTTLE_TOKEN_RATE="1000/minute",
-        LOG_LEVEL="WARNING",
-    )
-    python = sys.executable
-    for step in (["migrate", "--noinput"], ["seed_demo"]):
-        subprocess.run(
-            [python, "manage.py", *step], cwd=ROOT, env=env, check=True, capture_output=True
-        )
-    from bench import dashboard
-
-    dashboard.run_child(env, "prepare")  # the largest organisation, once
-    env["DEBUG"] = "0"  # production settings; CONN_MAX_AGE left to its production default
-    env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="portal-static-")
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return env
-
-
 def measure(binary, endpoints, rounds, seconds) -> dict:
     """{(endpoint, connections): median figures}, endpoints interleaved within each round."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -345,7 +296,7 @@ def main() -> None:
     if args.rounds < 3:
         parser.error("--rounds must be at least 3: a median needs them")
     binary = ensure_wrk()
-    env = prepare_env()
+    env = load_env.prepare_env()
     from bench import dashboard
 
     in_process = dashboard.run_child(env, "time").strip().splitlines()
