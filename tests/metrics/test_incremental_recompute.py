@@ -189,6 +189,13 @@ def test_carries_over_only_from_the_day_before_in_the_same_window():
     assert not recompute.carries_over(last=date(2026, 11, 30), as_of=date(2026, 12, 1))
 
 
+def test_carries_over_across_a_leap_day_but_not_into_march():
+    assert recompute.carries_over(last=date(2028, 2, 28), as_of=date(2028, 2, 29))
+    assert not recompute.carries_over(last=date(2028, 2, 29), as_of=date(2028, 3, 1))
+    assert not recompute.carries_over(last=date(2027, 2, 28), as_of=date(2027, 3, 1))
+    assert not recompute.carries_over(last=date(2026, 12, 31), as_of=date(2027, 1, 1))
+
+
 def test_a_backfill_of_an_older_day_then_the_next_day_stays_exact(computed):
     assert services.recompute_case_rates(as_of=NEXT).recomputed == 0
     MonthlyRollup.objects.filter(organization=computed[0]).update(csp_case_count=9)
