@@ -327,9 +327,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Cache: throttles and lockouts; CACHE_URL=redis://... in production, memory otherwise ------
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    CACHES = {"default": {"BACKEND": "portal.cache.ReusedClientRedisCache", "LOCATION": CACHE_URL}}
     # Sessions read from the shared cache, written through to the database: a request saves the
     # session query. Sign-out and a new sign-in delete the entry in both (flush, cycle_key) for
     # every worker; a cache failure falls back to the database. Only with a shared cache: a
