@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class JourneyConfig(AppConfig):
@@ -9,3 +10,10 @@ class JourneyConfig(AppConfig):
 
     name = "journey"
     verbose_name = "Journey"
+
+    def ready(self) -> None:
+        from journey import dashboard_cache
+
+        connection_created.connect(
+            dashboard_cache.create_fingerprint_function, dispatch_uid="dashboard-fingerprint"
+        )
