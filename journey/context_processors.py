@@ -15,15 +15,36 @@ def navigation(request) -> dict:
     roles = roles_of(user)
     # Before the second factor a staff member sees no queue, not even how long it is.
     verified = getattr(user, "is_verified", lambda: True)()
+    unread = unread_notifications(request)
+    counts = (
+        counts_for(request, reviewer=roles.reviewer, auditor=roles.auditor)
+        if (roles.reviewer or roles.auditor) and verified
+        else {}
+    )
+    memberships = roles.extras.get("memberships") or []
     return {
-        "nav_memberships": memberships_of(user),
+        # Built only when a page's navigation is rendered, not when it comes from the cache.
+        "nav_memberships": lambda: memberships_of(user),
         "nav_is_reviewer": roles.reviewer,
         "nav_is_auditor": roles.auditor,
         "nav_is_program_admin": roles.program_admin,
-        "nav_unread_notifications": unread_notifications(request),
-        "nav_counts": counts_for(request, reviewer=roles.reviewer, auditor=roles.auditor)
-        if (roles.reviewer or roles.auditor) and verified
-        else {},
+        "nav_unread_notifications": unread,
+        "nav_counts": counts,
+        # Everything of the user the cached header and navigation show (base.html's {% cache %}
+        # fragments, with the organisation and the section): a change to any of it is a new key.
+        "nav_key": repr(
+            (
+                user.pk,
+                user.get_full_name(),
+                user.username,
+                [(m["organization_id"], m["legal_name"], m["role"]) for m in memberships],
+                roles.reviewer,
+                roles.auditor,
+                roles.program_admin,
+                unread,
+                sorted(counts.items()),
+            )
+        ),
     }
 
 

@@ -337,6 +337,14 @@ elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL is malformed: use redis://host:6379/1 or leave it unset.")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments in each process's own memory: the page shell's header and navigation
+# (base.html) and the dashboard's content (journey/dashboard_cache.py), each keyed by all it
+# shows, so an entry is never stale; a deploy starts with none. Bounded: about 50 MB a worker.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # --- API: REST framework, tokens, the OpenAPI schema (portal/settings_api.py) -----------------
 from portal.settings_api import *  # noqa: E402, F403
