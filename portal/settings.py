@@ -136,7 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before any other
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.backends.PortalModelBackend",  # Django's, reading the roles with the user
     "designation.team.oidc.PortalOIDCBackend",  # answers only Microsoft sign-in callbacks
 ]
 AUTH_PASSWORD_VALIDATORS = [

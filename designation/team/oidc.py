@@ -25,7 +25,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from designation.models import ExternalIdentity
 from designation.team import services
-from portal.roles import requires_two_factor
+from portal.roles import requires_two_factor, user_with_roles
 
 logger = logging.getLogger(__name__)
 IDP_MFA_DEVICE = "Multi-factor at the identity provider"
@@ -76,7 +76,7 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         """The session's account, as long as it may still sign in (not deactivated)."""
-        user = super().get_user(user_id)
+        user = user_with_roles(user_id)  # with the roles, in one query (portal/roles.py)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def configure(self) -> None:

@@ -160,7 +160,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 services.invitation_accept(token=token, user=user)
             else:
                 user = services.invitation_accept_new_account(token=token, **form.cleaned_data)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="portal.backends.PortalModelBackend")
         except JourneyError as exc:
             _refused(request, exc, form)
         else:

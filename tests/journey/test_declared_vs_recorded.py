@@ -129,7 +129,7 @@ def _add_facts(org, n: int) -> None:
 # panel's five queries (three kinds of fact, the program rules of the declaration day and the
 # changes since it).
 # (23 and 15 before the one role lookup per request.)
-PINNED = {"enrollment-page": 16, "approve_eligibility": 11}
+PINNED = {"enrollment-page": 15, "approve_eligibility": 10}
 
 
 @pytest.mark.parametrize("page", list(PINNED))

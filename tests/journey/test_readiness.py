@@ -15,7 +15,7 @@ from tests.designation.factories import TODAY, enrollment_at, rollups
 pytestmark = pytest.mark.django_db
 
 # Session, user, the one role lookup, the organisation with its facts and the readiness figures.
-READINESS_QUERIES = 13  # the bell and the navigation come with the one role lookup
+READINESS_QUERIES = 12  # the bell and the navigation come with the one role lookup
 
 
 def readiness_url(org, **query):
