@@ -119,12 +119,11 @@ else:
     DATABASES = {"default": _db}
 # Persistent connections in production (opening one per request cost more than the page's SQL:
 # /healthz/ p95 45 ms at 8 connections with 0, 7 ms with 60); health-checked before reuse, at
-# most once a second (portal/postgresql/base.py).
+# most once a second (portal/postgresql/base.py: Django's backend otherwise).
 DATABASES["default"].setdefault(
     "CONN_MAX_AGE", _read("CONN_MAX_AGE", env.int, default=0 if DEBUG else 60)
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
-# Django's backend, whose health check of a reused connection runs at most once a second.
 DATABASES["default"]["ENGINE"] = "portal.postgresql"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A separate test database name lets two suites run side by side on one server.
@@ -340,14 +339,10 @@ elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL is malformed: use redis://host:6379/1 or leave it unset.")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered fragments in each process's own memory: the page shell's header and navigation
-# (base.html) and the dashboard's content (journey/dashboard_cache.py), each keyed by all it
-# shows, so an entry is never stale; a deploy starts with none. Bounded: about 50 MB a worker.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fragments",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
-}
+# Rendered fragments in each process's memory (the page shell's header and navigation, the
+# dashboard's content), each keyed by all it shows: never stale; about 50 MB a worker at most.
+_FRAGMENTS = {"LOCATION": "fragments", "OPTIONS": {"MAX_ENTRIES": 2000}}
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **_FRAGMENTS}
 
 # --- API: REST framework, tokens, the OpenAPI schema (portal/settings_api.py) -----------------
 from portal.settings_api import *  # noqa: E402, F403
