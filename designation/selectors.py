@@ -90,11 +90,11 @@ def organization_for(user, organization_id) -> Organization:
     return _unfold_facts(get_object_or_404(_with_facts(organizations), pk=organization_id))
 
 
-def organization_named_for(user, organization_id, **annotations) -> Organization:
-    """Only the id and name of one organisation the user may see (404 otherwise), with what a
+def organization_named_for(user, organization_id, **annotations) -> QuerySet[Organization]:
+    """Only the id and name of one organisation the user may see (none otherwise), with what a
     caller above adds to the same query (the dashboard's cache fingerprint): a page's shell."""
     organizations = organizations_for(user).only("id", "legal_name").annotate(**annotations)
-    return get_object_or_404(organizations, pk=organization_id)
+    return organizations.filter(pk=organization_id)
 
 
 def organization_with_designation_for(user, organization_id) -> Organization:

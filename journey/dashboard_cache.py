@@ -36,16 +36,19 @@ import django
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.cache import caches
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
 from django.db.models import TextField
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
 from designation import selectors
 from designation.models import Organization
+from designation.models.organizations import Scope
 from journey.dashboard import dashboard_for
+from portal import compiled
 from portal.roles import roles_of
 
 log = logging.getLogger(__name__)
@@ -181,12 +184,32 @@ def _fingerprint(organization_id: int, viewer_id: int, on) -> RawSQL:
 def organization_for_dashboard(user, organization_id: int, on) -> Organization:
     """The organisation's id and name (scoped to the user, 404 otherwise) with, in the same
     query, the fingerprint of what its dashboard on `on` shows to this user
-    (`dashboard_fingerprint`): all a request whose content is cached reads of it."""
-    organization = selectors.organization_named_for(
-        user,
-        organization_id,
-        dashboard_fingerprint=_fingerprint(int(organization_id), user.pk, on),
+    (`dashboard_fingerprint`): all a request whose content is cached reads of it. Its SQL is
+    compiled once per thread for the user's scope (portal/compiled.py)."""
+    organization_id = int(organization_id)
+    scope = Scope.of(user)
+    if scope is None:
+        raise Http404("No such organisation.")
+    shape = (
+        "dashboard organisation",
+        scope.everything,
+        tuple(scope.member_organizations()),
+        fingerprint_call(0, 0, on)[0],  # the connection's function, or the expression
     )
+
+    def build(organization_id, viewer_id, on):
+        fingerprint = _fingerprint(organization_id, viewer_id, on)
+        return selectors.organization_named_for(
+            user, organization_id, dashboard_fingerprint=fingerprint
+        ).values("id", "legal_name", "dashboard_fingerprint")
+
+    found = compiled.rows(shape, build, organization_id=organization_id, viewer_id=user.pk, on=on)
+    if not found:
+        raise Http404("No such organisation.")
+    organization = Organization.from_db(
+        DEFAULT_DB_ALIAS, ["id", "legal_name"], [found[0]["id"], found[0]["legal_name"]]
+    )
+    organization.dashboard_fingerprint = found[0]["dashboard_fingerprint"]
     organization.dashboard_fingerprint_on = on
     return organization
 

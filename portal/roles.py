@@ -7,15 +7,16 @@ For the user of a request (`remember_roles_per_request`) the answer is kept on t
 until the request ends, so the view, the navigation, the queue counts and the permission checks
 share it; any other user object is read afresh each time, as before."""
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef, QuerySet
+
+from portal import compiled
 
 REVIEWERS = "Microsoft reviewer"
 AUDITORS = "ISSI auditor"
@@ -80,38 +81,13 @@ def _lookup(user_id: int, user_fields: tuple[str, ...] = ()) -> QuerySet:
     )
 
 
-# Compiling the lookup's subqueries cost about as much as a page's own work, and they are the
-# same for every user: each thread compiles them once, with a user id no row has in the place of
-# the user's, and binds the real id for each request. So an annotation must take no value but the
-# user's row: a value worked out in Python (a time, a setting) would stay frozen per thread.
-_NO_USER = -2_147_483_001
-_COMPILED = threading.local()
-
-
 def _role_row(user_id: int, user_fields: tuple[str, ...] = ()) -> dict | None:
-    """The lookup's row for one user (None when there is no such user), one query."""
-    compiled = getattr(_COMPILED, "lookups", {}).get(user_fields)
-    if compiled is None or compiled[0] != tuple(_ANNOTATIONS):  # compiled before a registration
-        compiler = _lookup(_NO_USER, user_fields).query.get_compiler(using=DEFAULT_DB_ALIAS)
-        sql, params = compiler.as_sql()
-        slots = [n for n, value in enumerate(params) if value == _NO_USER]
-        converters = compiler.get_converters(
-            [column[0] for column in compiler.select[: compiler.col_count]]
-        )
-        compiled = (tuple(_ANNOTATIONS), sql, list(params), slots, compiler, converters)
-        _COMPILED.lookups = {**getattr(_COMPILED, "lookups", {}), user_fields: compiled}
-    _names, sql, params, slots, compiler, converters = compiled
-    bound = list(params)
-    for n in slots:
-        bound[n] = user_id
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, bound)
-        names = [column.name for column in cursor.description]
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    [row] = compiler.apply_converters(rows, converters) if converters else rows
-    return dict(zip(names, row, strict=True))
+    """The lookup's row for one user (None when there is no such user), one query, its SQL
+    compiled once per thread (portal/compiled.py: compiling the subqueries cost more than
+    running them). So an annotation must take no value but the user's row."""
+    shape = ("roles", user_fields, tuple(_ANNOTATIONS))  # anew after a registration
+    found = compiled.rows(shape, lambda user_id: _lookup(user_id, user_fields), user_id=user_id)
+    return found[0] if found else None
 
 
 def _roles(row: dict, superuser: bool) -> Roles:

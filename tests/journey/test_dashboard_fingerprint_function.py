@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from journey import dashboard_cache
 from metrics.models import MonthlyRollup
+from tests.designation import factories
 from tests.designation.factories import rollups
 from tests.journey.test_dashboard_cache import WARM_QUERIES, content, get
 
@@ -73,3 +74,34 @@ def test_a_connection_without_the_function_still_caches_the_page(client, org, pa
     finally:
         connection.close()  # the next test's connection has the function again
     assert queries == WARM_QUERIES and content(warm) == content(cold)
+
+
+@pytest.mark.django_db
+def test_the_compiled_organisation_query_answers_as_the_orm_does(
+    org, other_org, partner_admin, reviewer
+):
+    from django.http import Http404
+
+    from designation import selectors
+    from portal.roles import remember_roles_per_request
+
+    on = timezone.localdate()
+    factories.MembershipFactory(user=partner_admin, organization=factories.OrganizationFactory())
+    for user, visible in ((partner_admin, org), (reviewer, org), (reviewer, other_org)):
+        remember_roles_per_request(user)
+        for _ in range(2):  # compiled, then bound again
+            found = dashboard_cache.organization_for_dashboard(user, visible.pk, on)
+            [orm] = selectors.organization_named_for(
+                user,
+                visible.pk,
+                dashboard_fingerprint=dashboard_cache._fingerprint(visible.pk, user.pk, on),
+            )
+            assert (found.pk, found.legal_name) == (visible.pk, visible.legal_name)
+            assert found.dashboard_fingerprint == orm.dashboard_fingerprint
+            assert found.get_deferred_fields() == orm.get_deferred_fields()
+    with pytest.raises(Http404):  # another organisation's: 404, compiled or not
+        dashboard_cache.organization_for_dashboard(partner_admin, other_org.pk, on)
+    with pytest.raises(Http404):
+        dashboard_cache.organization_for_dashboard(partner_admin, other_org.pk, on)
+    with pytest.raises(Http404):
+        dashboard_cache.organization_for_dashboard(reviewer, 2_000_000_000, on)
