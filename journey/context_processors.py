@@ -2,6 +2,8 @@
 bell's unread count (all from the one role lookup per request, portal/roles.py) and, for
 reviewers and auditors, how much work waits in their queues (one query)."""
 
+from django.urls import get_script_prefix
+
 from designation.roles import memberships_of
 from designation.roles import unread_notifications as unread_of
 from journey.queues import counts_for
@@ -34,6 +36,7 @@ def navigation(request) -> dict:
         # fragments, with the organisation and the section): a change to any of it is a new key.
         "nav_key": repr(
             (
+                get_script_prefix(),  # what every link starts with
                 user.pk,
                 user.get_full_name(),
                 user.username,

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from designation.models import Notification
 from portal.roles import REVIEWERS
@@ -16,8 +16,8 @@ from tests.designation import factories
 pytestmark = pytest.mark.django_db
 
 
-def shell(client, org, name="organization-overview") -> str:
-    response = client.get(reverse(name, args=[org.pk]))
+def shell(client, org, name="organization-overview", path=None) -> str:
+    response = client.get(path or reverse(name, args=[org.pk]))
     assert response.status_code == 200
     html = response.content.decode().split('<main id="main"', 1)[0]
     return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", html)  # masked anew each time
@@ -90,3 +90,17 @@ def test_the_shell_comes_from_the_cache_when_nothing_changed(client, org, partne
     assert stored >= 2  # the header and the navigation (and the dashboard's content)
     shell(client, org)
     assert len(caches["fragments"]._cache) == stored
+
+
+def test_links_follow_the_address_prefix_the_portal_is_served_under(client, org, partner_admin):
+    client.force_login(partner_admin)
+    team = reverse("team", args=[org.pk])
+    plain = shell(client, org)
+    overview = reverse("organization-overview", args=[org.pk])
+    set_script_prefix("/portal/")  # as gunicorn's WSGI handler does for SCRIPT_NAME=/portal
+    try:
+        prefixed = shell(client, org, path=overview)
+    finally:
+        set_script_prefix("/")
+    assert f'href="/portal{team}"' in prefixed and f'href="/portal{team}"' not in plain
+    assert f'href="{team}"' in shell(client, org)
