@@ -103,5 +103,6 @@ def test_the_compiled_organisation_query_answers_as_the_orm_does(
         dashboard_cache.organization_for_dashboard(partner_admin, other_org.pk, on)
     with pytest.raises(Http404):
         dashboard_cache.organization_for_dashboard(partner_admin, other_org.pk, on)
-    with pytest.raises(Http404):
-        dashboard_cache.organization_for_dashboard(reviewer, 2_000_000_000, on)
+    for missing in (2_000_000_000, 10**20, -(10**20)):  # none, and beyond the column's range
+        with pytest.raises(Http404):
+            dashboard_cache.organization_for_dashboard(reviewer, missing, on)
