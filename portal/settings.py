@@ -326,26 +326,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Cache: throttles and lockouts; CACHE_URL=redis://... in production, memory otherwise ------
-CACHE_URL = env.str("CACHE_URL", default="")
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "portal.cache.ReusedClientRedisCache", "LOCATION": CACHE_URL}}
-    # Sessions read from the shared cache, written through to the database: a request saves the
-    # session query. Sign-out and a new sign-in delete the entry in both (flush, cycle_key) for
-    # every worker; a cache failure falls back to the database. Only with a shared cache: a
-    # per-process memory cache would keep a signed-out session alive in the other workers.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-elif CACHE_URL:
-    raise ImproperlyConfigured("CACHE_URL is malformed: use redis://host:6379/1 or leave it unset.")
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered fragments in each process's memory (the page shell's header and navigation, the
-# dashboard's content), each keyed by all it shows: never stale; about 50 MB a worker at most.
-_FRAGMENTS = {"LOCATION": "fragments", "OPTIONS": {"MAX_ENTRIES": 2000}}
-CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **_FRAGMENTS}
-
-# --- API: REST framework, tokens, the OpenAPI schema (portal/settings_api.py) -----------------
+# --- API (portal/settings_api.py: REST framework, tokens, the OpenAPI schema) and the cache and
+# sessions (portal/settings_cache.py: CACHE_URL=redis://... in production, memory otherwise) ----
 from portal.settings_api import *  # noqa: E402, F403
+from portal.settings_cache import *  # noqa: E402, F403
 
 # --- Security: secure defaults off DEBUG ------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
