@@ -1,10 +1,14 @@
 """portal/compiled.py: a queryset compiled once per thread and shape, bound per call, answers as
-the ORM does; a value that never reaches the SQL's parameters is refused."""
+the ORM does; a value that never reaches the SQL's parameters is refused. Its SQL is prepared
+once per connection, survives a rollback, and is prepared afresh when the connection lost it."""
 
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from designation.models import Enrollment
 from portal import compiled
@@ -52,3 +56,75 @@ def test_a_shape_that_matches_nothing_answers_no_rows(partner_admin):
         return get_user_model().objects.filter(pk=user_id, pk__in=[]).values("id")
 
     assert compiled.rows(("test empty",), build, user_id=partner_admin.pk) == []
+
+
+# --- Prepared on each connection ---------------------------------------------------------------
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY prepare_time")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _users(user_id):
+    return get_user_model().objects.filter(pk=user_id).values("id", "username")
+
+
+def test_the_sql_is_prepared_once_per_connection_and_each_call_is_one_query(partner_admin):
+    def build(user_id):  # SQL of its own: no other test has prepared it on this connection
+        return get_user_model().objects.filter(pk=user_id).values("id", "date_joined")
+
+    shape = ("test prepared",)
+    with CaptureQueriesContext(connection) as first:
+        assert compiled.rows(shape, build, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+    with CaptureQueriesContext(connection) as second:
+        assert compiled.rows(shape, build, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+    assert len(first) == len(second) == 1
+    assert first[0]["sql"].startswith("PREPARE portal_compiled_")
+    assert second[0]["sql"].startswith("EXECUTE portal_compiled_")
+    assert sum('"auth_user"."date_joined"' in s for s in _prepared_statements()) == 1
+
+
+def test_a_literal_percent_sign_survives_preparing(partner_admin, reviewer):
+    def build(user_id):  # LIKE '%' || username || '%': the SQL itself holds a percent sign
+        return (
+            get_user_model()
+            .objects.filter(pk=user_id, username__contains=F("username"))
+            .values("id")
+        )
+
+    for _ in range(2):  # prepared, then executed
+        assert compiled.rows(("test percent",), build, user_id=reviewer.pk) == [{"id": reviewer.pk}]
+
+
+def test_a_rolled_back_transaction_keeps_the_statement(partner_admin):
+    shape = ("test rollback",)
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        compiled.rows(shape, _users, user_id=partner_admin.pk)
+        transaction.savepoint_rollback(sid)
+    with CaptureQueriesContext(connection) as again:
+        assert compiled.rows(shape, _users, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+    assert again[0]["sql"].startswith("EXECUTE ")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_gone_from_the_connection_is_prepared_afresh(partner_admin):
+    shape = ("test discarded",)
+    compiled.rows(shape, _users, user_id=partner_admin.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    assert compiled.rows(shape, _users, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+    assert compiled.rows(shape, _users, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+    assert sum('"auth_user"."username"' in s for s in _prepared_statements()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_it_again(partner_admin):
+    shape = ("test reconnect",)
+    compiled.rows(shape, _users, user_id=partner_admin.pk)
+    connection.close()
+    with CaptureQueriesContext(connection) as after:
+        assert compiled.rows(shape, _users, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+    assert [q["sql"][:8] for q in after if "portal_compiled_" in q["sql"]] == ["PREPARE "]
