@@ -1,7 +1,9 @@
 """Loopback load test with wrk: /healthz/, the dashboard and the case-rate API against gunicorn
 started as production runs it (DEBUG off, gunicorn.conf.py's gthread workers, the production
-default of persistent database connections), at 1, 8 and 50 connections, beside the floor: a
-bare WSGI application under the same gunicorn configuration (bench/bare_wsgi.py).
+default of persistent database connections), at 1, 8 and 50 connections, beside three floors
+under the same gunicorn configuration: a bare WSGI application, the same with one `SELECT 1` per
+request (bench/bare_wsgi.py), and Django with no middleware answering /healthz/ with the
+portal's own view (bench/django_floor.py).
 
     make load    # DEBUG=1 .venv/bin/python -m bench.load_test [--seconds 5 --rounds 3]
 
@@ -41,6 +43,11 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 LATEST = "## Latest `make load` run"
 CONNECTIONS = (1, 8, 50)
 FLOOR = "bare WSGI"  # bench/bare_wsgi.py under the same gunicorn configuration
+FLOORS = {  # each under the same gunicorn configuration
+    FLOOR: "bench.bare_wsgi:application",
+    "+ SELECT 1": "bench.bare_wsgi:with_database",
+    "Django, no mw": "bench.django_floor:application",
+}
 
 
 def free_port() -> int:
@@ -246,9 +253,13 @@ def report(figures: dict, endpoints, header: str) -> list[str]:
     health = figures[("/healthz/", 8)]["p95"]
     dashboard = figures[("dashboard", 8)]["p95"]
     bare = figures[(FLOOR, 8)]["p95"]
+    select = figures[("+ SELECT 1", 8)]["p95"]
+    django = figures[("Django, no mw", 8)]["p95"]
     lines.append(
-        f"floor at 8 connections: {FLOOR} p95 {bare:.2f} ms (gunicorn, loopback and wrk alone);"
-        f" /healthz/ {ratio(health, bare)} of it, dashboard {ratio(dashboard, bare)}"
+        f"floors at 8 connections, p95: {FLOOR} {bare:.2f} ms (gunicorn, loopback and wrk alone),"
+        f" + one SELECT 1 {select:.2f} ms, Django without middleware (the same view)"
+        f" {django:.2f} ms; /healthz/ {ratio(health, bare)} the bare floor, dashboard"
+        f" {ratio(dashboard, bare)}"
     )
     lines.append(
         f"target /healthz/ p95 <= 5 ms at 8 connections: {health:.2f} ms "
@@ -302,7 +313,9 @@ def main() -> None:
     in_process = dashboard.run_child(env, "time").strip().splitlines()
     print("\n".join(in_process), flush=True)
     server, port = start_gunicorn(env, args.workers, args.threads)
-    bare, bare_port = start_gunicorn(env, args.workers, args.threads, "bench.bare_wsgi:application")
+    floors = {
+        name: start_gunicorn(env, args.workers, args.threads, app) for name, app in FLOORS.items()
+    }
     try:
         cookies = sign_in(port, dashboard.USERNAME, dashboard.PASSWORD)
         largest = int(dashboard.run_child(env, "largest").strip())
@@ -311,7 +324,7 @@ def main() -> None:
         org_id = int(re.search(rb'"id":\s*(\d+)', organization).group(1))
         proxied = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
         endpoints = {
-            FLOOR: (bare_port, "/healthz/", proxied),
+            **{name: (at, "/healthz/", proxied) for name, (_, at) in floors.items()},
             "/healthz/": (port, "/healthz/", proxied),
             "dashboard": (port, f"/organizations/{largest}/", {**proxied, "Cookie": cookies}),
             "case-rate API": (
@@ -328,7 +341,7 @@ def main() -> None:
                 raise SystemExit(f"{name} answered HTTP {status}: nothing to measure.")
         figures = measure(binary, endpoints, args.rounds, args.seconds)
     finally:
-        for process in (server, bare):
+        for process in (server, *(floor for floor, _ in floors.values())):
             process.terminate()
             process.wait(timeout=30)
     header = (

@@ -1,0 +1,80 @@
+"""The floors `make load` measures beside /healthz/ (bench/bare_wsgi.py, bench/django_floor.py)
+answer as /healthz/ does, so what they cost is comparable with it."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from bench import bare_wsgi
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _environ(path: str) -> dict:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+    }
+
+
+def _call(application, path="/healthz/"):
+    answered = []
+    body = b"".join(application(_environ(path), lambda status, headers: answered.append(status)))
+    return answered[0], body
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
+
+
+@pytest.mark.django_db
+def test_the_bare_floor_and_the_database_floor_answer(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", _test_database_url())
+    assert _call(bare_wsgi.application) == ("200 OK", b"ok")
+    status, body = _call(bare_wsgi.with_database)  # a real SELECT 1 on DATABASE_URL's server
+    assert (status, json.loads(body)) == ("200 OK", {"status": "ok"})
+    assert bare_wsgi._THREAD.connection.closed == 0  # kept for the thread's next request
+    bare_wsgi._THREAD.connection.close()
+
+
+@pytest.mark.django_db
+def test_the_django_floor_runs_the_portal_view_without_middleware():
+    """In a child process: the floor empties MIDDLEWARE for the whole process."""
+    script = (
+        "import sys, io, json\n"
+        "from bench import django_floor\n"
+        "from django.conf import settings\n"
+        "from tests.test_bench_floors import _call\n"
+        "status, body = _call(django_floor.application)\n"
+        "print(json.dumps([status, body.decode(), settings.MIDDLEWARE]))\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": _test_database_url(),
+        "ALLOWED_HOSTS": "localhost",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    status, body, middleware = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (status, json.loads(body), middleware) == ("200 OK", {"status": "ok"}, [])
