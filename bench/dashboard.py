@@ -75,12 +75,20 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
         touch_rollup()
         client.get(paths["dashboard"], secure=True)
     medians: dict[str, list[float]] = {name: [] for name in [*paths, "cold"]}
+    waits: list[float] = []  # per cold request: ms spent waiting for the database
     for _ in range(rounds):
         for name, path in [*paths.items(), ("cold", paths["dashboard"])]:
             times = []
             for _ in range(requests):
                 if name == "cold":
                     touch_rollup()  # a change: the next request renders the content afresh
+                    waited = [0.0]
+                    with connection.execute_wrapper(_timed(waited)):
+                        started = time.perf_counter()
+                        client.get(path, secure=True)
+                        times.append((time.perf_counter() - started) * 1000)
+                    waits.append(waited[0] * 1000)
+                    continue
                 started = time.perf_counter()
                 client.get(path, secure=True)
                 times.append((time.perf_counter() - started) * 1000)
@@ -88,6 +96,7 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
     health = statistics.median(medians["/healthz/"])
     board = statistics.median(medians["dashboard"])
     cold = statistics.median(medians["cold"])
+    waited = statistics.median(waits)
     verdict = "met" if board <= TARGET_MS else "NOT MET"
     cold_verdict = "met" if cold <= TARGET_MS else "NOT MET"
     return [
@@ -95,10 +104,25 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
         f"{requests} requests, median request): /healthz/ {health:.2f} ms, dashboard of the "
         f"largest organisation ({CASES:,} cases) warm (content cached) {board:.2f} ms = "
         f"{board / health:.1f}x, {len(queries)} queries; cold (first request after a "
-        f"change) {cold:.2f} ms = {cold / health:.1f}x, {len(cold_queries) - 2} queries",
+        f"change) {cold:.2f} ms = {cold / health:.1f}x, {len(cold_queries) - 2} queries"
+        f" ({waited:.2f} ms of it waiting for the database, the rest Python: compiling the"
+        " queries, building the rows, rendering the templates)",
         f"target dashboard <= {TARGET_MS:.0f} ms in-process: warm {board:.2f} ms ({verdict}), "
         f"cold {cold:.2f} ms ({cold_verdict})",
     ]
+
+
+def _timed(waited: list[float]):
+    """An execute wrapper adding each query's wall time (round trip included) to waited[0]."""
+
+    def wrapper(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited[0] += time.perf_counter() - started
+
+    return wrapper
 
 
 def touch_rollup() -> None:
