@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import load_env
+from bench import cpu_time, load_env
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -213,8 +213,10 @@ def start_gunicorn(
     raise SystemExit("gunicorn did not answer /healthz/ within 30 s.")
 
 
-def measure(binary, endpoints, rounds, seconds) -> dict:
-    """{(endpoint, connections): median figures}, endpoints interleaved within each round."""
+def measure(binary, endpoints, rounds, seconds, servers) -> dict:
+    """{(endpoint, connections): median figures}, endpoints interleaved within each round;
+    `servers` maps each port to its gunicorn's pid, whose CPU time (and PostgreSQL's and
+    Redis's) each run also reads (bench/cpu_time.py)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_REPORT)
     runs: dict = {}
@@ -222,14 +224,19 @@ def measure(binary, endpoints, rounds, seconds) -> dict:
         for connections in CONNECTIONS:
             for _ in range(rounds):
                 for name, (port, path, headers) in endpoints.items():
+                    before = cpu_time.snapshot(servers[port])
                     result = wrk(binary, script.name, port, path, headers, connections, seconds)
+                    used = cpu_time.per_request(
+                        before, cpu_time.snapshot(servers[port]), result["requests"]
+                    )
+                    result["cpu"] = sum(used.values()) if used else 0.0
                     runs.setdefault((name, connections), []).append(result)
     finally:
         os.unlink(script.name)
     return {
         key: {
             figure: statistics.median(run[figure] for run in results)
-            for figure in ("rps", "p50", "p95", "p99")
+            for figure in ("rps", "p50", "p95", "p99", "cpu")
         }
         | {"errors": sum(run["errors"] for run in results)}
         for key, results in runs.items()
@@ -240,7 +247,7 @@ def report(figures: dict, endpoints, header: str) -> list[str]:
     lines = [
         header,
         f"{'endpoint':<16} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'p95 / healthz':>13} {'errors':>6}",
+        f"{'p99 ms':>8} {'p95 / healthz':>13} {'CPU ms':>6} {'errors':>6}",
     ]
     for connections in CONNECTIONS:
         base = figures[("/healthz/", connections)]["p95"]
@@ -248,7 +255,7 @@ def report(figures: dict, endpoints, header: str) -> list[str]:
             f = figures[(name, connections)]
             lines.append(
                 f"{name:<16} {connections:>5} {f['rps']:>8.1f} {f['p50']:>8.2f} {f['p95']:>8.2f} "
-                f"{f['p99']:>8.2f} {ratio(f['p95'], base):>13} {f['errors']:>6}"
+                f"{f['p99']:>8.2f} {ratio(f['p95'], base):>13} {f['cpu']:>6.2f} {f['errors']:>6}"
             )
     health = figures[("/healthz/", 8)]["p95"]
     dashboard = figures[("dashboard", 8)]["p95"]
@@ -260,6 +267,13 @@ def report(figures: dict, endpoints, header: str) -> list[str]:
         f" + one SELECT 1 {select:.2f} ms, Django without middleware (the same view)"
         f" {django:.2f} ms; /healthz/ {ratio(health, bare)} the bare floor, dashboard"
         f" {ratio(dashboard, bare)}"
+    )
+    health_cpu = figures[("/healthz/", 8)]["cpu"]
+    board_cpu = ratio(figures[("dashboard", 8)]["cpu"], health_cpu)
+    lines.append(
+        "CPU ms: per request, the server's, PostgreSQL's and Redis's (not wrk's), median run;"
+        f" at 8 connections the dashboard's is {board_cpu} /healthz/'s, /healthz/'s"
+        f" {ratio(health_cpu, figures[(FLOOR, 8)]['cpu'])} the bare floor's"
     )
     lines.append(
         f"target /healthz/ p95 <= 5 ms at 8 connections: {health:.2f} ms "
@@ -339,7 +353,8 @@ def main() -> None:
             status = client.request("GET", path)[0].status
             if status != 200:
                 raise SystemExit(f"{name} answered HTTP {status}: nothing to measure.")
-        figures = measure(binary, endpoints, args.rounds, args.seconds)
+        servers = {at: process.pid for process, at in [(server, port), *floors.values()]}
+        figures = measure(binary, endpoints, args.rounds, args.seconds, servers)
     finally:
         for process in (server, *(floor for floor, _ in floors.values())):
             process.terminate()

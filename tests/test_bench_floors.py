@@ -1,17 +1,19 @@
 """The floors `make load` measures beside /healthz/ (bench/bare_wsgi.py, bench/django_floor.py)
-answer as /healthz/ does, so what they cost is comparable with it."""
+answer as /healthz/ does, so what they cost is comparable with it; the CPU time it reads per
+request (bench/cpu_time.py) counts what a server really spent."""
 
 import io
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from bench import bare_wsgi
+from bench import bare_wsgi, cpu_time
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,3 +80,20 @@ def test_the_django_floor_runs_the_portal_view_without_middleware():
     assert done.returncode == 0, done.stderr[-2000:]
     status, body, middleware = json.loads(done.stdout.strip().splitlines()[-1])
     assert (status, json.loads(body), middleware) == ("200 OK", {"status": "ok"}, [])
+
+
+def test_cpu_time_counts_a_busy_server_and_divides_by_the_requests():
+    """bench/cpu_time.py reads a live process's CPU from /proc (its master is `server_pid`)."""
+    busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass\n"
+    child = subprocess.Popen([sys.executable, "-c", busy + "time.sleep(5)"])
+    try:
+        before = cpu_time.snapshot(child.pid)
+        time.sleep(1.5)  # it spends 0.5 s of CPU, then sleeps
+        after = cpu_time.snapshot(child.pid)
+    finally:
+        child.kill()
+        child.wait()
+    used = cpu_time.per_request(before, after, requests=10)
+    assert 40 <= used["server"] <= 80  # about 500 ms over 10 requests, in 10 ms ticks
+    assert set(used) == {"server", "postgres", "redis-server"}
+    assert cpu_time.per_request(before, after, requests=0) == {}
