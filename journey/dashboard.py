@@ -11,12 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Min, Q, Value
+from django.db.models import OuterRef, Subquery
 
 from assessments import rules as audit_rules
-from assessments.models import AuditRecord, FeeSchedule, charged, next_attempt_kind
+from assessments.models import (
+    AuditRecord,
+    ChangeRequest,
+    EvidenceFile,
+    FeeSchedule,
+    charged,
+    next_attempt_kind,
+)
 from designation import rules as designation_rules
 from designation.grants import verification_url
 from designation.models import (
@@ -83,17 +90,21 @@ class Dashboard:
 def _audits(organization: Organization, viewer) -> list[AuditRecord]:
     """The organisation's current audit records the viewer may see (an auditor: only theirs),
     newest first, with their evidence components."""
+    # Subqueries per record rather than aggregates over joins: no GROUP BY over the records'
+    # and auditors' columns, which cost more to plan (1.0 ms) than to run (0.15 ms).
+    components = EvidenceFile.objects.filter(audit=OuterRef("pk")).order_by().values("component")
+    open_changes = ChangeRequest.objects.filter(
+        audit=OuterRef("pk"), answered_at=None, due_on__isnull=False
+    )
     return list(
         AuditRecord.objects.visible_to(viewer)
         .filter(enrollment__organization=organization)
         .current()
         .select_related("auditor")
-        .annotate(components=ArrayAgg("evidence__component", distinct=True, default=Value([])))
-        # The earliest open deadline of the changes ISSI requested (same query).
         .annotate(
-            changes_due_on=Min(
-                "change_requests__due_on", filter=Q(change_requests__answered_at=None)
-            )
+            components=ArraySubquery(components.distinct()),
+            # The earliest open deadline of the changes ISSI requested (same query).
+            changes_due_on=Subquery(open_changes.order_by("due_on").values("due_on")[:1]),
         )
         .order_by("-created_at", "-id")
     )

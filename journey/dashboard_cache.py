@@ -63,6 +63,11 @@ _AUDITS = (
     "SELECT a.id FROM assessments_auditrecord a JOIN designation_enrollment e "
     "ON e.id = a.enrollment_id WHERE e.organization_id = %(org)s"
 )
+_EVIDENCE = (
+    "SELECT f.id FROM assessments_evidencefile f JOIN assessments_auditrecord a ON a.id = "
+    "f.audit_id JOIN designation_enrollment e ON e.id = a.enrollment_id WHERE e.organization_id "
+    "= %(org)s"
+)
 _LATEST_BENCHMARK = "SELECT max(c.as_of) FROM metrics_cohortbenchmark c WHERE c.as_of <= %(on)s"
 
 # (table, rows of it the dashboard can read). %(org)s is the organisation, %(viewer)s the
@@ -95,6 +100,8 @@ FINGERPRINT_PARTS: tuple[tuple[str, str], ...] = (
     ("assessments_appeal", f"t.enrollment_id IN ({_ENROLLMENTS})"),
     ("assessments_auditrecord", f"t.enrollment_id IN ({_ENROLLMENTS})"),
     ("assessments_evidencefile", f"t.audit_id IN ({_AUDITS})"),
+    # A file taken out no longer counts as evidence (EvidenceFile.objects leaves it out).
+    ("assessments_evidenceremoval", f"t.evidence_id IN ({_EVIDENCE})"),
     ("assessments_changerequest", f"t.audit_id IN ({_AUDITS})"),
     ("assessments_preparedevidence", "t.organization_id = %(org)s"),
     ("assessments_feeschedule", "TRUE"),  # global and small: every row
@@ -135,7 +142,7 @@ FUNCTION = "pg_temp.dashboard_fingerprint"
 
 def function_sql() -> str:
     """fingerprint_sql() as a PL/pgSQL function of the connection's own (pg_temp). PostgreSQL
-    keeps a function's plans for the session, and planning the 20 subqueries is most of what
+    keeps a function's plans for the session, and planning the 21 subqueries is most of what
     the expression costs (about 1 ms of 1.5); called from the organisation's query, the
     function reads that query's snapshot (it is STABLE), so it is still one snapshot."""
     body = _NAMED.sub(lambda match: f"p_{match.group(1)}", fingerprint_sql())

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Appeal, AuditRecord, EvidenceFile, FeeSchedule
+from assessments.models import Appeal, AuditRecord, EvidenceFile, EvidenceRemoval, FeeSchedule
 from designation.models import Designation, Organization, ProgramRules, SupportContract
 from designation.permissions import is_auditor, is_reviewer
 from journey import dashboard_cache
@@ -114,7 +114,7 @@ def test_each_kind_of_change_shows_on_the_next_request(client, today, org, partn
     capability = audit_for(enrollment, "capability", auditor=reviewer)
     html = changed(client, org)
     assert "Support processes and procedures" in html  # a missing component
-    EvidenceFile.objects.create(
+    uploaded = EvidenceFile.objects.create(
         audit=capability,
         component="processes_procedures",
         file="evidence/x.pdf",
@@ -124,6 +124,9 @@ def test_each_kind_of_change_shows_on_the_next_request(client, today, org, partn
         uploaded_by=partner_admin,
     )
     assert "Support processes and procedures" not in changed(client, org)
+    # Taken out again: a removed file no longer counts, so the component is missing again.
+    EvidenceRemoval.objects.create(evidence=uploaded, removed_by=partner_admin, reason="wrong")
+    assert "Support processes and procedures" in changed(client, org)
 
     # An appeal filed.
     Appeal.objects.create(
