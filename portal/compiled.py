@@ -12,13 +12,15 @@ The compiled SQL is also prepared on each database connection (PREPARE, once per
 statement), so PostgreSQL parses and plans it once rather than on every call: the role lookup
 costs the server 170 us prepared, 455 us sent as text (planning its subqueries was most of it).
 Preparing and the first execution travel in one round trip, so a call is still one query. A
-prepared statement outlives a rolled-back transaction, and a statement that fails on its
-connection (DISCARD ALL, a plan no longer valid) is prepared afresh under a new name: at once
-outside a transaction, by the next call inside one (whose transaction the error aborted).
+prepared statement outlives a rolled-back transaction. One the connection lost (DISCARD ALL) or
+whose plan no longer fits its tables (a migration changed a column it returns) is prepared
+afresh under a new name: at once in autocommit, by the next call inside a transaction (which
+the error aborted). Any other error is the caller's, and the statement is kept.
 """
 
 import itertools
 import re
+import secrets
 import threading
 from collections.abc import Callable, Hashable
 from datetime import date
@@ -31,7 +33,11 @@ _THREAD = threading.local()
 _MOST = 256  # compiled shapes kept per thread
 _NOTHING = "matches no row"
 _PLACEHOLDER = re.compile(r"%s|%%")
-_NAMES = itertools.count(1)  # prepared statements' names, unique in the process
+_NAMES = itertools.count(1)  # prepared statements' names: unique in the process ...
+_PROCESS = secrets.token_hex(4)  # ... and across processes
+# invalid_sql_statement_name (DISCARD ALL, DEALLOCATE) and feature_not_supported ("cached plan
+# must not change result type", after a migration changed a table the statement reads)
+_PREPARE_AGAIN = {"26000", "0A000"}
 
 
 def placeholder(n: int, value):
@@ -106,11 +112,16 @@ def _execute_prepared(cursor, sql: str, params: list) -> None:
         try:
             cursor.execute(f"EXECUTE {name}{arguments}", params)
             return
-        except DatabaseError:
-            del statements[sql]  # gone from the connection (DISCARD ALL) or no longer valid
-            if wrapper.in_atomic_block:  # the transaction is aborted: the caller must know
-                raise
-    name = f"portal_compiled_{next(_NAMES)}"
+        except DatabaseError as error:
+            code = getattr(error.__cause__, "pgcode", None)
+            if code not in _PREPARE_AGAIN:
+                raise  # a timeout, a lost connection: the caller's; the statement is kept
+            del statements[sql]
+            if not wrapper.get_autocommit():
+                raise  # the error aborted the transaction: the next call prepares it afresh
+            if code != "26000":  # still on the connection, with a plan that no longer fits
+                cursor.execute(f"DEALLOCATE {name}")
+    name = f"portal_compiled_{_PROCESS}_{next(_NAMES)}"
     cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; EXECUTE {name}{arguments}", params)
     statements[sql] = name
 

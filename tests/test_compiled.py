@@ -2,12 +2,13 @@
 the ORM does; a value that never reaches the SQL's parameters is refused. Its SQL is prepared
 once per connection, survives a rollback, and is prepared afresh when the connection lost it."""
 
+import re
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Func, TextField, Value
 from django.test.utils import CaptureQueriesContext
 
 from designation.models import Enrollment
@@ -61,21 +62,28 @@ def test_a_shape_that_matches_nothing_answers_no_rows(partner_admin):
 # --- Prepared on each connection ---------------------------------------------------------------
 
 
-def _prepared_statements() -> list[str]:
+def _prepared(name: str) -> list[str]:
+    """The connection's prepared statements of that name (none or one)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY prepare_time")
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
         return [row[0] for row in cursor.fetchall()]
 
 
-def _users(user_id):
-    return get_user_model().objects.filter(pk=user_id).values("id", "username")
+def _statement_name(sql: str) -> str:
+    return re.match(r"(?:PREPARE|EXECUTE) (portal_compiled_\w+)", sql).group(1)
+
+
+def _own(*columns):
+    """A build whose SQL no other test (nor the role lookup) has prepared on this connection."""
+
+    def build(user_id):
+        return get_user_model().objects.filter(pk=user_id, is_active=True).values(*columns)
+
+    return build
 
 
 def test_the_sql_is_prepared_once_per_connection_and_each_call_is_one_query(partner_admin):
-    def build(user_id):  # SQL of its own: no other test has prepared it on this connection
-        return get_user_model().objects.filter(pk=user_id).values("id", "date_joined")
-
-    shape = ("test prepared",)
+    build, shape = _own("id", "date_joined"), ("test prepared",)
     with CaptureQueriesContext(connection) as first:
         assert compiled.rows(shape, build, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
     with CaptureQueriesContext(connection) as second:
@@ -83,7 +91,9 @@ def test_the_sql_is_prepared_once_per_connection_and_each_call_is_one_query(part
     assert len(first) == len(second) == 1
     assert first[0]["sql"].startswith("PREPARE portal_compiled_")
     assert second[0]["sql"].startswith("EXECUTE portal_compiled_")
-    assert sum('"auth_user"."date_joined"' in s for s in _prepared_statements()) == 1
+    name = _statement_name(first[0]["sql"])
+    assert _statement_name(second[0]["sql"]) == name
+    assert len(_prepared(name)) == 1
 
 
 def test_a_literal_percent_sign_survives_preparing(partner_admin, reviewer):
@@ -99,32 +109,71 @@ def test_a_literal_percent_sign_survives_preparing(partner_admin, reviewer):
 
 
 def test_a_rolled_back_transaction_keeps_the_statement(partner_admin):
-    shape = ("test rollback",)
+    build, shape = _own("id", "last_login"), ("test rollback",)
     with transaction.atomic():
         sid = transaction.savepoint()
-        compiled.rows(shape, _users, user_id=partner_admin.pk)
+        with CaptureQueriesContext(connection) as inside:
+            compiled.rows(shape, build, user_id=partner_admin.pk)
         transaction.savepoint_rollback(sid)
+    assert inside[0]["sql"].startswith("PREPARE ")
     with CaptureQueriesContext(connection) as again:
-        assert compiled.rows(shape, _users, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+        assert compiled.rows(shape, build, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
     assert again[0]["sql"].startswith("EXECUTE ")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_statement_gone_from_the_connection_is_prepared_afresh(partner_admin):
-    shape = ("test discarded",)
-    compiled.rows(shape, _users, user_id=partner_admin.pk)
+    build, shape = _own("id", "first_name"), ("test discarded",)
+    with CaptureQueriesContext(connection) as first:
+        compiled.rows(shape, build, user_id=partner_admin.pk)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        with CaptureQueriesContext(connection) as after:
+            found = compiled.rows(shape, build, user_id=partner_admin.pk)
+        assert found[0]["id"] == partner_admin.pk
+        assert [q["sql"][:8] for q in after] == ["EXECUTE ", "PREPARE "]  # failed, then afresh
+        renamed = _statement_name(after[1]["sql"])
+        assert renamed != _statement_name(first[0]["sql"]) and len(_prepared(renamed)) == 1
+        assert compiled.rows(shape, build, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+    finally:
+        connection.close()  # the role lookup's statement went too: the next test starts afresh
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_error_is_the_callers_and_the_statement_is_kept(partner_admin):
+    def build(user_id):  # takes 50 ms: a statement timeout of 10 ms cancels it
+        return (
+            get_user_model()
+            .objects.filter(pk=user_id)
+            .annotate(slept=Func(Value(0.05), function="pg_sleep", output_field=TextField()))
+            .values("id", "slept")
+        )
+
+    shape = ("test timeout",)
+    compiled.rows(shape, build, user_id=partner_admin.pk)  # prepared
     with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
-    assert compiled.rows(shape, _users, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
-    assert compiled.rows(shape, _users, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
-    assert sum('"auth_user"."username"' in s for s in _prepared_statements()) == 1
+        cursor.execute("SET statement_timeout = 10")
+    try:
+        with (
+            CaptureQueriesContext(connection) as cancelled,
+            pytest.raises(OperationalError, match="statement timeout"),
+        ):
+            compiled.rows(shape, build, user_id=partner_admin.pk)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+    assert [q["sql"][:8] for q in cancelled] == ["EXECUTE "]  # not run a second time
+    with CaptureQueriesContext(connection) as after:
+        assert compiled.rows(shape, build, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+    assert after[0]["sql"].startswith("EXECUTE ")  # still prepared: nothing prepared anew
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_new_connection_prepares_it_again(partner_admin):
-    shape = ("test reconnect",)
-    compiled.rows(shape, _users, user_id=partner_admin.pk)
+    build, shape = _own("id", "email"), ("test reconnect",)
+    compiled.rows(shape, build, user_id=partner_admin.pk)
     connection.close()
     with CaptureQueriesContext(connection) as after:
-        assert compiled.rows(shape, _users, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
+        assert compiled.rows(shape, build, user_id=partner_admin.pk)[0]["id"] == partner_admin.pk
     assert [q["sql"][:8] for q in after if "portal_compiled_" in q["sql"]] == ["PREPARE "]
