@@ -22,13 +22,21 @@ def application(environ, start_response):
 def with_database(environ, start_response):
     import psycopg2
 
-    connection = getattr(_THREAD, "connection", None)
-    if connection is None:
-        connection = _THREAD.connection = psycopg2.connect(os.environ["DATABASE_URL"])
-        connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    for attempt in range(2):  # a connection the database dropped: once more on a new one
+        connection = getattr(_THREAD, "connection", None)
+        if connection is None:
+            connection = _THREAD.connection = psycopg2.connect(os.environ["DATABASE_URL"])
+            connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            break
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
+            connection.close()
+            _THREAD.connection = None
+            if attempt:
+                raise
     body = b'{"status": "ok"}'
     start_response(
         "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]

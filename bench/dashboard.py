@@ -75,8 +75,9 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
         touch_rollup()
         client.get(paths["dashboard"], secure=True)
     medians: dict[str, list[float]] = {name: [] for name in [*paths, "cold"]}
-    waits: list[float] = []  # per cold request: ms spent waiting for the database
+    waits: list[list[float]] = []  # per round, per cold request: ms waiting for the database
     for _ in range(rounds):
+        waits.append([])
         for name, path in [*paths.items(), ("cold", paths["dashboard"])]:
             times = []
             for _ in range(requests):
@@ -87,7 +88,7 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
                         started = time.perf_counter()
                         client.get(path, secure=True)
                         times.append((time.perf_counter() - started) * 1000)
-                    waits.append(waited[0] * 1000)
+                    waits[-1].append(waited[0] * 1000)
                     continue
                 started = time.perf_counter()
                 client.get(path, secure=True)
@@ -96,7 +97,7 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
     health = statistics.median(medians["/healthz/"])
     board = statistics.median(medians["dashboard"])
     cold = statistics.median(medians["cold"])
-    waited = statistics.median(waits)
+    waited = statistics.median(statistics.median(round_) for round_ in waits)  # as `cold`
     verdict = "met" if board <= TARGET_MS else "NOT MET"
     cold_verdict = "met" if cold <= TARGET_MS else "NOT MET"
     return [
@@ -105,8 +106,8 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
         f"largest organisation ({CASES:,} cases) warm (content cached) {board:.2f} ms = "
         f"{board / health:.1f}x, {len(queries)} queries; cold (first request after a "
         f"change) {cold:.2f} ms = {cold / health:.1f}x, {len(cold_queries) - 2} queries"
-        f" ({waited:.2f} ms of it waiting for the database, the rest Python: compiling the"
-        " queries, building the rows, rendering the templates)",
+        f" ({waited:.2f} ms of it waiting for the database; the rest is Python, compiling the"
+        " queries, building the rows and rendering the templates, and the Redis round trips)",
         f"target dashboard <= {TARGET_MS:.0f} ms in-process: warm {board:.2f} ms ({verdict}), "
         f"cold {cold:.2f} ms ({cold_verdict})",
     ]

@@ -116,9 +116,9 @@ def sign_in(port: int, username: str, password: str) -> str:
     return f"sessionid={session.group(1)}; csrftoken={csrf}"
 
 
-def api_token(port: int, username: str, password: str) -> str:
-    import json
-
+def api_token(port: int, username: str, password: str) -> tuple[str, str]:
+    """A new API token for `username` and its id (revoke_token revokes it: the user's tokens
+    do not pile up over runs, and django-knox reads all of them on every request)."""
     client = Client(port)
     response, body = client.request(
         "POST",
@@ -128,7 +128,14 @@ def api_token(port: int, username: str, password: str) -> str:
     )
     if response.status != 200:
         raise SystemExit(f"Token request failed with HTTP {response.status}: {body[:200]!r}")
-    return json.loads(body)["token"]
+    issued = json.loads(body)
+    return issued["token"], issued["id"]
+
+
+def revoke_token(port: int, token: str, token_id: str) -> None:
+    response, _ = Client(port, token=token).request("DELETE", f"/api/v1/auth/tokens/{token_id}/")
+    if response.status != 204:
+        print(f"The load test's API token was not revoked (HTTP {response.status}).", flush=True)
 
 
 # wrk prints p50/75/90/99 only: this script reports p50/p95/p99 and the error counts as JSON.
@@ -327,13 +334,14 @@ def main() -> None:
     in_process = dashboard.run_child(env, "time").strip().splitlines()
     print("\n".join(in_process), flush=True)
     server, port = start_gunicorn(env, args.workers, args.threads)
-    floors = {
-        name: start_gunicorn(env, args.workers, args.threads, app) for name, app in FLOORS.items()
-    }
+    floors: dict = {}
+    token = token_id = ""
     try:
+        for name, app in FLOORS.items():
+            floors[name] = start_gunicorn(env, args.workers, args.threads, app)
         cookies = sign_in(port, dashboard.USERNAME, dashboard.PASSWORD)
         largest = int(dashboard.run_child(env, "largest").strip())
-        token = api_token(port, "contoso", "designation-demo")
+        token, token_id = api_token(port, "contoso", "designation-demo")
         organization = Client(port, token=token).request("GET", "/api/v1/organizations/")[1]
         org_id = int(re.search(rb'"id":\s*(\d+)', organization).group(1))
         proxied = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
@@ -356,6 +364,8 @@ def main() -> None:
         servers = {at: process.pid for process, at in [(server, port), *floors.values()]}
         figures = measure(binary, endpoints, args.rounds, args.seconds, servers)
     finally:
+        if token_id:
+            revoke_token(port, token, token_id)
         for process in (server, *(floor for floor, _ in floors.values())):
             process.terminate()
             process.wait(timeout=30)

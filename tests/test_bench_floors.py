@@ -7,8 +7,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -41,10 +41,12 @@ def _call(application, path="/healthz/"):
 
 
 def _test_database_url() -> str:
+    """The test database as a URL (its host may be a socket directory: the embedded server)."""
     db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
     port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
 
 
 @pytest.mark.django_db
@@ -82,18 +84,42 @@ def test_the_django_floor_runs_the_portal_view_without_middleware():
     assert (status, json.loads(body), middleware) == ("200 OK", {"status": "ok"}, [])
 
 
+@pytest.mark.skipif(not cpu_time.PROC.is_dir(), reason="CPU time is read from Linux's /proc")
 def test_cpu_time_counts_a_busy_server_and_divides_by_the_requests():
     """bench/cpu_time.py reads a live process's CPU from /proc (its master is `server_pid`)."""
-    busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass\n"
-    child = subprocess.Popen([sys.executable, "-c", busy + "time.sleep(5)"])
+    busy = (
+        "import sys, time\n"
+        "input()\n"  # start when told, after the first snapshot
+        "t = time.process_time()\n"
+        "while time.process_time() - t < 0.5: pass\n"
+        "print('done', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", busy], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         before = cpu_time.snapshot(child.pid)
-        time.sleep(1.5)  # it spends 0.5 s of CPU, then sleeps
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "done"  # it has spent its 0.5 s of CPU
         after = cpu_time.snapshot(child.pid)
     finally:
         child.kill()
         child.wait()
     used = cpu_time.per_request(before, after, requests=10)
-    assert 40 <= used["server"] <= 80  # about 500 ms over 10 requests, in 10 ms ticks
+    assert 45 <= used["server"] <= 60  # about 500 ms over 10 requests, in 10 ms ticks
     assert set(used) == {"server", "postgres", "redis-server"}
     assert cpu_time.per_request(before, after, requests=0) == {}
+
+
+def test_a_process_that_ended_is_counted_by_its_parent():
+    """A worker (or a database connection) that ended between the snapshots: what it spent
+    since the first is still counted, through its parent's reaped-children time."""
+    before = {1: ("server", 0, 100, 0), 2: ("server", 1, 40, 0), 7: ("postgres", 0, 5, 0)}
+    after = {1: ("server", 0, 110, 70), 3: ("server", 1, 20, 0), 7: ("postgres", 0, 9, 0)}
+    ticks = cpu_time.per_request(before, after, requests=1)
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    # master +10, worker 2 ended after 70 (30 since), new worker 3 +20; postgres +4
+    assert ticks["server"] == pytest.approx(60 * tick_ms)
+    assert ticks["postgres"] == pytest.approx(4 * tick_ms)
