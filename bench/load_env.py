@@ -29,10 +29,16 @@ def database_url() -> str:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [LOAD_DB])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{LOAD_DB}"')
+    return url_of(db, LOAD_DB)
+
+
+def url_of(db: dict, name: str) -> str:
+    """A URL for database `name` on the server of Django's connection settings `db` (its host
+    may be a socket directory: the embedded server)."""
     host = quote(db["HOST"] or "127.0.0.1", safe="")
     port = f":{db['PORT']}" if db["PORT"] else ""
     password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{host}{port}/{LOAD_DB}"
+    return f"postgres://{db['USER']}{password}@{host}{port}/{name}"
 
 
 def prepare_env() -> dict:

@@ -8,12 +8,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
-from bench import bare_wsgi, cpu_time
+from bench import bare_wsgi, cpu_time, load_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,12 +40,7 @@ def _call(application, path="/healthz/"):
 
 
 def _test_database_url() -> str:
-    """The test database as a URL (its host may be a socket directory: the embedded server)."""
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    host = quote(db["HOST"] or "127.0.0.1", safe="")
-    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+    return load_env.url_of(connection.settings_dict, connection.settings_dict["NAME"])
 
 
 @pytest.mark.django_db
