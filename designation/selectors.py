@@ -13,6 +13,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_fsm import can_proceed
 
@@ -32,6 +33,8 @@ from designation.models import (
     SupportContract,
 )
 from designation.models.enrollment import OPEN_STATES, PUBLIC_TRANSITIONS
+from designation.models.organizations import Scope
+from portal import compiled
 from portal.folded import folded, prefetched, unfolded
 
 
@@ -99,14 +102,26 @@ def organization_named_for(user, organization_id, **annotations) -> QuerySet[Org
 
 def organization_with_designation_for(user, organization_id) -> Organization:
     """organization_for, plus its designation and incentive grant (when it has them) in the
-    same query: the dashboard's first read."""
-    organizations = organizations_for(user).select_related(
-        "code_of_conduct_accepted_by",
-        "representative_attested_by",
-        "designation",
-        "incentive_grant",
-    )
-    return _unfold_facts(get_object_or_404(_with_facts(organizations), pk=organization_id))
+    same query: the dashboard's first read, compiled once per thread for the user's scope
+    (portal/compiled.py); 404 otherwise."""
+    scope = Scope.of(user)
+    if scope is None or not compiled.in_id_range(Organization, organization_id):
+        raise Http404("No such organisation.")
+    shape = ("organization with designation", scope.everything, *scope.member_organizations())
+
+    def build(organization_id):
+        organizations = organizations_for(user).select_related(
+            "code_of_conduct_accepted_by",
+            "representative_attested_by",
+            "designation",
+            "incentive_grant",
+        )
+        return _with_facts(organizations).filter(pk=organization_id)
+
+    found = compiled.instances(shape, build, organization_id=int(organization_id))
+    if not found:
+        raise Http404("No such organisation.")
+    return _unfold_facts(found[0])
 
 
 def organization_for_journey(organization_id: int) -> Organization:

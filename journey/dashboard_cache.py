@@ -193,11 +193,10 @@ def organization_for_dashboard(user, organization_id: int, on) -> Organization:
     query, the fingerprint of what its dashboard on `on` shows to this user
     (`dashboard_fingerprint`): all a request whose content is cached reads of it. Its SQL is
     compiled once per thread for the user's scope (portal/compiled.py)."""
-    organization_id = int(organization_id)
-    low, high = connection.ops.integer_field_range(Organization._meta.pk.get_internal_type())
     scope = Scope.of(user)
-    if scope is None or not low <= organization_id <= high:  # as the ORM: no such row
-        raise Http404("No such organisation.")
+    if scope is None or not compiled.in_id_range(Organization, organization_id):
+        raise Http404("No such organisation.")  # as the ORM: no such row
+    organization_id = int(organization_id)
     shape = (
         "dashboard organisation",
         scope.everything,

@@ -12,6 +12,7 @@ from designation.models import Organization, ProgramRules
 from designation.selectors import organizations_for
 from metrics import rules
 from metrics.models import ImportRecord, MonthlyRollup
+from portal import compiled
 
 ZERO = Decimal("0.00")
 
@@ -115,12 +116,20 @@ def monthly_trend(
     """The last `months` complete months before as_of, oldest first, with rolling TTM figures."""
     shown = rules.trend_months(as_of, months)
     needed = rules.trend_months(as_of, months + 11)  # eleven earlier months feed the first TTM
-    rows = {
-        row["month"]: row
-        for row in MonthlyRollup.objects.filter(
-            organization_id=_pk(organization), month__gte=needed[0], month__lte=needed[-1]
+
+    def build(organization_id, first, last):
+        return MonthlyRollup.objects.filter(
+            organization_id=organization_id, month__gte=first, month__lte=last
         ).values("month", "csp_case_count", "csp_revenue_usd", "acr_revenue_usd")
-    }
+
+    found = compiled.rows(
+        ("monthly trend",),
+        build,
+        organization_id=_pk(organization),
+        first=needed[0],
+        last=needed[-1],
+    )
+    rows = {row["month"]: row for row in found}
     empty = {"csp_case_count": 0, "csp_revenue_usd": ZERO, "acr_revenue_usd": ZERO}
     series = [rows.get(month, empty) for month in needed]
     points = []

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, Func, TextField, Value
+from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
 from django.test.utils import CaptureQueriesContext
 
-from designation.models import Enrollment
+from designation.models import Designation, Enrollment, Organization
 from portal import compiled
-from tests.designation.factories import enrollment_at
+from tests.designation.factories import OrganizationFactory, enrollment_at
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,93 @@ def test_a_shape_that_matches_nothing_answers_no_rows(partner_admin):
         return get_user_model().objects.filter(pk=user_id, pk__in=[]).values("id")
 
     assert compiled.rows(("test empty",), build, user_id=partner_admin.pk) == []
+
+
+# --- Model instances -------------------------------------------------------------------------
+
+
+def _organizations(organization_id):
+    enrollments = Enrollment.objects.filter(organization=OuterRef("pk")).order_by("-id")
+    return (
+        Organization.objects.filter(pk=organization_id)
+        .select_related("designation", "code_of_conduct_accepted_by")
+        .annotate(latest_enrollment=Subquery(enrollments.values("id")[:1]))
+    )
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_instances_are_what_the_orm_makes(org, partner_admin):
+    """The row, its select_related rows (a forward key and a reverse one-to-one) and its
+    annotations, as iterating the queryset gives them."""
+    enrollment = enrollment_at("enrolled", organization=org)
+    Designation.objects.create(
+        organization=org,
+        enrollment=enrollment,
+        attained_on=date(2026, 1, 15),
+        anniversary_on=date(2027, 1, 15),
+    )
+    Organization.objects.filter(pk=org.pk).update(code_of_conduct_accepted_by=partner_admin)
+    shape = ("test organisations",)
+    [made] = compiled.instances(shape, _organizations, organization_id=org.pk)
+    [expected] = list(_organizations(org.pk))
+    assert type(made) is Organization and made._state.adding is False
+    assert _fields(made) == _fields(expected)
+    assert made.latest_enrollment == enrollment.pk == expected.latest_enrollment
+    with CaptureQueriesContext(connection) as captured:
+        assert _fields(made.designation) == _fields(expected.designation)
+        assert made.designation.organization is made  # as the ORM links them
+        assert made.code_of_conduct_accepted_by.username == partner_admin.username
+    assert captured.captured_queries == []  # read with the row
+
+
+def test_a_missing_reverse_one_to_one_is_missing_without_a_query(org):
+    other = OrganizationFactory()
+    for organization in (org, other):  # the second call binds another id to the same SQL
+        [made] = compiled.instances(
+            ("test organisations",), _organizations, organization_id=organization.pk
+        )
+        assert made.pk == organization.pk and made.latest_enrollment is None
+        missing = pytest.raises(Organization.designation.RelatedObjectDoesNotExist)
+        with CaptureQueriesContext(connection) as captured, missing:
+            made.designation  # noqa: B018 (the access is the test)
+        assert captured.captured_queries == []
+    assert compiled.instances(("test organisations",), _organizations, organization_id=-5) == []
+
+
+def test_each_call_makes_new_instances(org):
+    first = compiled.instances(("test organisations",), _organizations, organization_id=org.pk)
+    first[0].legal_name = "changed in memory"
+    second = compiled.instances(("test organisations",), _organizations, organization_id=org.pk)
+    assert second[0] is not first[0] and second[0].legal_name == org.legal_name
+
+
+def test_only_querysets_of_instances_that_prefetch_nothing_compile(org):
+    def prefetching(organization_id):
+        return Organization.objects.filter(pk=organization_id).prefetch_related("enrollments")
+
+    def of_dicts(organization_id):
+        return Organization.objects.filter(pk=organization_id).values("id")
+
+    for build in (prefetching, of_dicts):
+        with pytest.raises(ValueError, match="prefetches nothing"):
+            compiled.instances(("test refused", build), build, organization_id=org.pk)
+
+
+def test_instances_of_a_shape_that_matches_nothing(org):
+    def build(organization_id):
+        return Organization.objects.filter(pk=organization_id).none()
+
+    assert compiled.instances(("test none",), build, organization_id=org.pk) == []
+
+
+def test_an_id_beyond_the_column_is_out_of_range():
+    assert Organization._meta.pk.get_internal_type() == "BigAutoField"
+    assert compiled.in_id_range(Organization, 2**63 - 1) and compiled.in_id_range(Organization, "7")
+    for value in (2**63, -(2**63) - 1, "12x", None):
+        assert not compiled.in_id_range(Organization, value)
 
 
 # --- Prepared on each connection ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from journey.insights import rules
 from metrics import rules as metric_rules
 from metrics.benchmarks import OVERALL_COHORT_SQL, CohortView, overall_cohort
 from metrics.selectors import CaseRateFigures, TrendPoint, case_rate_for, monthly_trend
+from portal import compiled
 
 
 @dataclass(frozen=True)
@@ -87,25 +88,36 @@ def fees_and_prepared(
     """The fee of each kind in force on `on`, the components with evidence prepared and (with a
     viewer) the overall cohort benchmark, in ONE query (the dashboard card may add only one):
     each fee row carries the prepared components and the cohort."""
-    prepared = (
-        PreparedEvidence.objects.filter(organization_id=organization_id)
-        .order_by()
-        .values("organization_id")
-        .annotate(components=ArrayAgg("component", distinct=True))
-        .values("components")
-    )
-    cohort = (
-        RawSQL(OVERALL_COHORT_SQL, [viewer_id, on])  # noqa: S611 (a constant, with parameters)
-        if viewer_id is not None
-        else Value(None, output_field=JSONField())
-    )
-    rows = list(
-        FeeSchedule.objects.filter(effective_from__lte=on)
-        .order_by("kind", "-effective_from", "-id")
-        .distinct("kind")
-        .annotate(prepared=Subquery(prepared), cohort=cohort)
-        .values_list("kind", "amount", "currency", "prepared", "cohort")
-    )
+    values = {"organization_id": organization_id, "on": on}
+    if viewer_id is not None:
+        values["viewer_id"] = viewer_id
+
+    def build(organization_id, on, viewer_id=None):
+        prepared = (
+            PreparedEvidence.objects.filter(organization_id=organization_id)
+            .order_by()
+            .values("organization_id")
+            .annotate(components=ArrayAgg("component", distinct=True))
+            .values("components")
+        )
+        cohort = (
+            RawSQL(OVERALL_COHORT_SQL, [viewer_id, on])  # noqa: S611 (a constant, with parameters)
+            if viewer_id is not None
+            else Value(None, output_field=JSONField())
+        )
+        return (
+            FeeSchedule.objects.filter(effective_from__lte=on)
+            .order_by("kind", "-effective_from", "-id")
+            .distinct("kind")
+            .annotate(prepared=Subquery(prepared), cohort=cohort)
+            .values("kind", "amount", "currency", "prepared", "cohort")
+        )
+
+    shape = ("fees and prepared evidence", viewer_id is None)
+    rows = [
+        (r["kind"], r["amount"], r["currency"], r["prepared"], r["cohort"])
+        for r in compiled.rows(shape, build, **values)
+    ]
     fees = {kind: (amount, currency) for kind, amount, currency, _, _ in rows}
     ready = frozenset(rows[0][3] or ()) if rows else frozenset()
     return fees, ready, (rows[0][4] if rows else None)

@@ -251,9 +251,16 @@ def _content_tables(user, org) -> set[str]:
     with CaptureQueriesContext(connection) as captured:
         dashboard_cache.render_board(org.pk, viewer=user, on=TODAY, staff=staff, can_edit=can_edit)
     tables = set(connection.introspection.table_names())
-    return {
-        name for query in captured.captured_queries for name in TABLE.findall(query["sql"])
-    } & tables
+    # A compiled query (portal/compiled.py) runs as EXECUTE of its prepared statement: read
+    # the statement's SQL instead.
+    statements = getattr(connection, "compiled_statements", (None, {}))[1]
+    prepared = {name: sql for sql, name in statements.items()}
+    texts = [
+        prepared.get(re.match(r"(?:EXECUTE (\w+))?", query["sql"]).group(1), query["sql"])
+        for query in captured.captured_queries
+    ]
+    assert not any(text.startswith("EXECUTE") for text in texts)
+    return {name for text in texts for name in TABLE.findall(text)} & tables
 
 
 @pytest.mark.django_db
