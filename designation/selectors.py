@@ -107,7 +107,8 @@ def organization_with_designation_for(user, organization_id) -> Organization:
     scope = Scope.of(user)
     if scope is None or not compiled.in_id_range(Organization, organization_id):
         raise Http404("No such organisation.")
-    shape = ("organization with designation", scope.everything, *scope.member_organizations())
+    members = sorted(scope.member_organizations())
+    shape = ("organization with designation", scope.everything, *members)
 
     def build(organization_id):
         organizations = organizations_for(user).select_related(

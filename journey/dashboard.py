@@ -101,7 +101,7 @@ def _audits(organization: Organization, viewer) -> list[AuditRecord]:
         "dashboard audits",
         scope.everything,
         scope.auditor and viewer.pk,
-        *scope.member_organizations(),
+        *sorted(scope.member_organizations()),
     )
 
     def build(organization_id):

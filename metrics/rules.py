@@ -33,8 +33,8 @@ def ttm_window(as_of: date) -> tuple[date, date]:
 
 def trend_months(as_of: date, months: int = 24) -> list[date]:
     """The first day of each of the `months` complete months before as_of's month, oldest first."""
-    last = month_start(as_of) - relativedelta(months=1)
-    return [last - relativedelta(months=n) for n in range(months - 1, -1, -1)]
+    first = as_of.year * 12 + as_of.month - 1 - months  # months counted from year 0
+    return [date(m // 12, m % 12 + 1, 1) for m in range(first, first + months)]
 
 
 def max_cases_for(revenue_usd: Decimal, target: Decimal) -> int:

@@ -8,7 +8,9 @@ thread compiles it once with a placeholder for every value (numbers and days no 
 where each placeholder lands among the SQL's parameters, and binds the real values there on
 every later call. So a value must reach the SQL as a parameter: one the queryset works out
 itself (the time now, a setting) would stay frozen in the compiled SQL, and a value that does not
-reach the parameters at all is refused when compiling.
+reach the parameters at all is refused when compiling. A constant in the SQL (`Value(10)`) is a
+parameter too, which a prepared statement types as text unless the SQL casts it: selected, the
+ORM still converts it by its output field, but ordered by, it sorts as text ('10' before '9').
 
 The compiled SQL is also prepared on each database connection (PREPARE, once per connection and
 statement), so PostgreSQL parses and plans it once rather than on every call: the role lookup
@@ -94,12 +96,12 @@ def instances(shape: Hashable, build: Callable[..., QuerySet], **values) -> list
 
 def _entry(shape: Hashable, build, values: dict, compile_):
     store = _THREAD.__dict__.setdefault("compiled", {})
-    entry = store.get(shape)
+    entry = store.pop(shape, None)
     if entry is None:
         entry = compile_(build, values)
-        if len(store) >= _MOST:
-            store.clear()
-        store[shape] = entry
+        if len(store) >= _MOST:  # the least recently used goes (dicts keep their order)
+            del store[next(iter(store))]
+    store[shape] = entry  # now the most recently used
     return entry
 
 

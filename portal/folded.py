@@ -4,6 +4,8 @@ turns them back into model instances. A page whose query count is pinned reads a
 (an organisation's support contracts, an enrollment's events) this way instead of a query of its
 own. Decimals travel as text so that they come back exact."""
 
+from functools import cache
+
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.db.models import F, QuerySet, TextField
@@ -29,12 +31,11 @@ def folded(queryset: QuerySet, *fields: str, **extra) -> ArraySubquery:
 
 def unfolded(model: type[models.Model], rows) -> list[models.Model]:
     """Model instances, as if read from the database, from `folded()` rows."""
+    fields = _fields_by_attname(model)
     instances = []
     for row in rows or []:
-        names = [f.attname for f in model._meta.concrete_fields if f.attname in row]
-        values = [
-            model._meta.get_field(_field_name(model, name)).to_python(row[name]) for name in names
-        ]
+        names = [name for name in fields if name in row]
+        values = [fields[name].to_python(row[name]) for name in names]
         instance = model.from_db("default", names, values)
         for name in row.keys() - set(names):
             setattr(instance, name, row[name])
@@ -42,11 +43,10 @@ def unfolded(model: type[models.Model], rows) -> list[models.Model]:
     return instances
 
 
-def _field_name(model: type[models.Model], attname: str) -> str:
-    for field in model._meta.concrete_fields:
-        if field.attname == attname:
-            return field.name
-    raise LookupError(attname)
+@cache
+def _fields_by_attname(model: type[models.Model]) -> dict[str, models.Field]:
+    """The model's concrete fields by attname, in their order."""
+    return {field.attname: field for field in model._meta.concrete_fields}
 
 
 def prefetched(instance: models.Model, relation: str, related: list[models.Model]) -> None:

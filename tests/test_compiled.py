@@ -146,6 +146,24 @@ def test_an_id_beyond_the_column_is_out_of_range():
         assert not compiled.in_id_range(Organization, value)
 
 
+def test_the_least_recently_used_shape_goes_first(org, monkeypatch):
+    monkeypatch.setattr(compiled, "_MOST", 2)
+    monkeypatch.setattr(compiled._THREAD, "compiled", {})
+    built = []
+
+    def build(organization_id):
+        built.append(organization_id)
+        return Organization.objects.filter(pk=organization_id).values("id")
+
+    for shape in ("a", "b", "a", "c", "a", "b"):  # "c" evicts "b" (not "a", just used)
+        assert compiled.rows(("test lru", shape), build, organization_id=org.pk)
+    assert len(built) == 4  # a, b, c compiled, then b again; a never twice
+    assert list(compiled._THREAD.compiled) == [
+        ("rows", ("test lru", "a")),
+        ("rows", ("test lru", "b")),
+    ]
+
+
 # --- Prepared on each connection ---------------------------------------------------------------
 
 

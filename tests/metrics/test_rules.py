@@ -33,6 +33,21 @@ def test_trend_months_end_with_the_last_complete_month():
 
 
 @pytest.mark.parametrize(
+    ("as_of", "count", "first", "last"),
+    [
+        (date(2027, 1, 1), 24, date(2025, 1, 1), date(2026, 12, 1)),  # January: last December
+        (date(2024, 2, 29), 12, date(2023, 2, 1), date(2024, 1, 1)),  # a leap day
+        (date(2024, 3, 31), 35, date(2021, 4, 1), date(2024, 2, 1)),
+        (date(2026, 12, 31), 1, date(2026, 11, 1), date(2026, 11, 1)),
+    ],
+)
+def test_trend_months_across_years(as_of, count, first, last):
+    months = rules.trend_months(as_of, count)
+    assert (months[0], months[-1], len(months)) == (first, last, count)
+    assert all(m.day == 1 for m in months) and months == sorted(set(months))
+
+
+@pytest.mark.parametrize(
     ("opened_on", "counts"),
     [
         (date(2025, 11, 1), True),  # the window's first day
