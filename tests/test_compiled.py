@@ -148,7 +148,7 @@ def test_an_id_beyond_the_column_is_out_of_range():
 
 def test_the_least_recently_used_shape_goes_first(org, monkeypatch):
     monkeypatch.setattr(compiled, "_MOST", 2)
-    monkeypatch.setattr(compiled._THREAD, "compiled", {})
+    monkeypatch.setitem(compiled._THREAD.__dict__, "compiled", {})  # also on a fresh thread
     built = []
 
     def build(organization_id):
