@@ -107,8 +107,7 @@ def organization_with_designation_for(user, organization_id) -> Organization:
     scope = Scope.of(user)
     if scope is None or not compiled.in_id_range(Organization, organization_id):
         raise Http404("No such organisation.")
-    members = sorted(scope.member_organizations())
-    shape = ("organization with designation", scope.everything, *members)
+    shape = ("organization with designation", *scope.compiled_shape())
 
     def build(organization_id):
         organizations = organizations_for(user).select_related(

@@ -96,13 +96,7 @@ def _audits(organization: Organization, viewer) -> list[AuditRecord]:
     scope = Scope.of(viewer)
     if scope is None:
         return []
-    # What of the viewer reaches the SQL: their organisations and, for an auditor, their id.
-    shape = (
-        "dashboard audits",
-        scope.everything,
-        scope.auditor and viewer.pk,
-        *sorted(scope.member_organizations()),
-    )
+    shape = ("dashboard audits", *scope.compiled_shape())
 
     def build(organization_id):
         # Subqueries per record rather than aggregates over joins: no GROUP BY over the

@@ -120,10 +120,17 @@ def _fetch(entry, values: dict) -> tuple[list[str], list]:
     return names, found
 
 
-def _compile(build, values: dict, *, queryset: QuerySet | None = None):
-    placeholders = {name: placeholder(n, value) for n, (name, value) in enumerate(values.items())}
-    if queryset is None:
-        queryset = build(**placeholders)
+def _placeholders(values: dict) -> dict:
+    return {name: placeholder(n, value) for n, (name, value) in enumerate(values.items())}
+
+
+def _compile(build, values: dict):
+    placeholders = _placeholders(values)
+    return _compile_queryset(build(**placeholders), placeholders)
+
+
+def _compile_queryset(queryset: QuerySet, placeholders: dict):
+    """The SQL of `queryset` built with `placeholders` (by value name), and where each lands."""
     compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
     try:
         sql, params = compiler.as_sql()
@@ -135,7 +142,7 @@ def _compile(build, values: dict, *, queryset: QuerySet | None = None):
         for n, value in enumerate(params)
         if (type(value), value) in names
     ]
-    unbound = set(values) - {name for _n, name in slots}
+    unbound = set(placeholders) - {name for _n, name in slots}
     if unbound:
         raise ValueError(f"{sorted(unbound)} did not reach the SQL's parameters: not compilable.")
     converters = compiler.get_converters(
@@ -145,7 +152,7 @@ def _compile(build, values: dict, *, queryset: QuerySet | None = None):
 
 
 def _compile_instances(build, values: dict):
-    placeholders = {name: placeholder(n, value) for n, (name, value) in enumerate(values.items())}
+    placeholders = _placeholders(values)
     queryset = build(**placeholders)
     if (
         queryset._iterable_class is not ModelIterable
@@ -153,7 +160,7 @@ def _compile_instances(build, values: dict):
         or queryset._known_related_objects
     ):
         raise ValueError("Only a queryset of model instances that prefetches nothing compiles.")
-    entry = _compile(build, values, queryset=queryset)
+    entry = _compile_queryset(queryset, placeholders)
     if entry is _NOTHING:
         return _NOTHING
     compiler = entry[3]  # as ModelIterable reads the compiled query's columns

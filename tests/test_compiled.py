@@ -12,8 +12,9 @@ from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
 from django.test.utils import CaptureQueriesContext
 
 from designation.models import Designation, Enrollment, Organization
+from designation.models.organizations import Scope
 from portal import compiled
-from tests.designation.factories import OrganizationFactory, enrollment_at
+from tests.designation.factories import MembershipFactory, OrganizationFactory, enrollment_at
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +163,23 @@ def test_the_least_recently_used_shape_goes_first(org, monkeypatch):
         ("rows", ("test lru", "a")),
         ("rows", ("test lru", "b")),
     ]
+
+
+def test_a_scope_names_what_of_its_user_the_sql_holds(org, partner_admin, reviewer, auditor):
+    """Scope.compiled_shape, the part of every compiled visible_to() query's key that comes from
+    the user: the same organisations in any order are one shape; an auditor's id is in it."""
+    other = OrganizationFactory()
+    MembershipFactory(user=partner_admin, organization=other, role="member")
+    colleague = MembershipFactory(organization=other, role="admin").user
+    MembershipFactory(user=colleague, organization=org, role="member")
+    first, second = Scope.of(partner_admin), Scope.of(colleague)
+    assert (
+        first.compiled_shape()
+        == second.compiled_shape()
+        == (False, False, *sorted([org.pk, other.pk]))
+    )
+    assert Scope.of(reviewer).compiled_shape() == (True, False)
+    assert Scope.of(auditor).compiled_shape() == (False, auditor.pk)
 
 
 # --- Prepared on each connection ---------------------------------------------------------------

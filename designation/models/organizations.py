@@ -43,6 +43,15 @@ class Scope:
         rows = self.roles.extras.get("memberships") or [] if self.roles else []
         return [row["organization_id"] for row in rows]
 
+    def compiled_shape(self) -> tuple:
+        """What of the user a `visible_to()` query's SQL holds (portal/compiled.py keys its
+        compiled queries by it): everything, or their organisations, and an auditor's own id."""
+        return (
+            self.everything,
+            self.auditor and self.user.pk,
+            *sorted(self.member_organizations()),
+        )
+
 
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OrganizationQuerySet":

@@ -114,13 +114,10 @@ def fees_and_prepared(
         )
 
     shape = ("fees and prepared evidence", viewer_id is None)
-    rows = [
-        (r["kind"], r["amount"], r["currency"], r["prepared"], r["cohort"])
-        for r in compiled.rows(shape, build, **values)
-    ]
-    fees = {kind: (amount, currency) for kind, amount, currency, _, _ in rows}
-    ready = frozenset(rows[0][3] or ()) if rows else frozenset()
-    return fees, ready, (rows[0][4] if rows else None)
+    rows = compiled.rows(shape, build, **values)
+    fees = {row["kind"]: (row["amount"], row["currency"]) for row in rows}
+    ready = frozenset(rows[0]["prepared"] or ()) if rows else frozenset()
+    return fees, ready, (rows[0]["cohort"] if rows else None)
 
 
 def readiness_for(organization: Organization, *, start_on: date, today: date) -> ReadinessPage:
