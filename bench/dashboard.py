@@ -122,12 +122,12 @@ def time_in_process(requests: int, rounds: int) -> list[str]:
 @contextmanager
 def _cold_timing(waited: list[float], rendered: list[float]):
     """Add a request's database wait to waited[0] and its content rendering (the dashboard's
-    template, journey/dashboard_cache.render_board) to rendered[0]."""
+    template, journey/dashboard_cache.render_content) to rendered[0]."""
     from django.db import connection
 
     from journey import dashboard_cache
 
-    render = dashboard_cache.render_to_string
+    render = dashboard_cache.render_content
 
     def timed_render(*args, **kwargs):
         started = time.perf_counter()
@@ -136,12 +136,12 @@ def _cold_timing(waited: list[float], rendered: list[float]):
         finally:
             rendered[0] += time.perf_counter() - started
 
-    dashboard_cache.render_to_string = timed_render
+    dashboard_cache.render_content = timed_render
     try:
         with connection.execute_wrapper(_timed(waited)):
             yield
     finally:
-        dashboard_cache.render_to_string = render
+        dashboard_cache.render_content = render
 
 
 def _timed(waited: list[float]):

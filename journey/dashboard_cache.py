@@ -1,7 +1,7 @@
 """The partner dashboard's rendered content, cached exactly (issue 17).
 
 The Overview page is the shell (base.html: the user's name, the bell, the CSRF token, messages)
-around the dashboard's content (templates/designation/includes/overview_board.html). The content
+around the dashboard's content (templates/designation/includes/overview_board.jinja). The content
 is a function of the rows it reads, the day, the viewer and the deployed code, so it is cached
 under a key made of all of them:
 
@@ -40,7 +40,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
 from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
-from django.template.loader import render_to_string
+from django.template import engines
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
@@ -53,7 +53,7 @@ from portal.roles import roles_of
 
 log = logging.getLogger(__name__)
 
-TEMPLATE = "designation/includes/overview_board.html"
+TEMPLATE = "designation/includes/overview_board.jinja"  # a Jinja2 template (journey/jinja.py)
 # Entries also end with the day shown; a day is plenty and bounds what a stale xmin could do
 # after 2^32 transactions (the xmin counter wraps).
 TIMEOUT_SECONDS = 24 * 3600
@@ -226,7 +226,7 @@ def code_version() -> str:
     afresh, even with a cache shared across deploys."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256(f"{sys.version} Django {django.get_version()}".encode())
-    files = sorted(root.glob("templates/**/*.html"))
+    files = sorted(root.glob("templates/**/*.html")) + sorted(root.glob("templates/**/*.jinja"))
     for app in ("portal", "designation", "assessments", "metrics", "journey"):
         files += sorted(p for p in (root / app).glob("**/*.py") if "migrations" not in p.parts)
     for path in files:
@@ -268,8 +268,7 @@ def render_board(organization_id: int, *, viewer, on, staff: bool, can_edit: boo
     and so in cache_key."""
     organization = selectors.organization_with_designation_for(viewer, organization_id)
     board = dashboard_for(organization, viewer=viewer, on=on, with_timeline=staff)
-    return render_to_string(
-        TEMPLATE,
+    return render_content(
         {
             "organization": organization,
             "on": on,
@@ -280,6 +279,11 @@ def render_board(organization_id: int, *, viewer, on, staff: bool, can_edit: boo
             "can_edit": can_edit,
         },
     )
+
+
+def render_content(context: dict) -> str:
+    """The content's template (Jinja2, through its own engine: journey/jinja.py) in `context`."""
+    return engines["jinja2"].get_template(TEMPLATE).render(context)
 
 
 def board_body(organization: Organization, *, viewer, on, staff: bool, can_edit: bool) -> str:

@@ -99,6 +99,16 @@ TEMPLATES = [
             ],
         },
     },
+    # One template is Jinja2: the dashboard's content (journey/jinja.py says why). Only
+    # journey/dashboard_cache.py renders through this engine, by name; every other page is a
+    # Django template.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "journey.jinja.environment"},
+    },
 ]
 
 # Widgets render through TEMPLATES, so templates/django/forms/ restyles every form's widgets.

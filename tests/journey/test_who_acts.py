@@ -3,6 +3,7 @@ for eligibility review is the reviewer's to decide and the partner's to wait for
 is the auditor's; a renewal window that closed before the day shown is not upcoming."""
 
 from datetime import date
+from html import unescape
 from types import SimpleNamespace
 
 import pytest
@@ -55,7 +56,7 @@ def test_eligibility_review_is_the_reviewers_to_decide_and_the_partners_to_wait_
     url = reverse("organization-overview", args=[org.pk])
     client.force_login(partner_admin)
     html = client.get(url).content.decode()
-    assert "Waiting for Microsoft&#x27;s eligibility review" in html
+    assert "Waiting for Microsoft's eligibility review" in unescape(html)
     assert "Nothing to do right now" not in html
     client.force_login(reviewer)
     html = client.get(url).content.decode()

@@ -1,6 +1,7 @@
 """CSRF on every state-changing page, security headers and CSP on every page, hostile input."""
 
 import re
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -120,6 +121,7 @@ def test_sql_and_script_looking_input_is_stored_and_shown_as_text(
     assert text not in html  # never echoed raw...
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = escaped.replace('"', "&quot;").replace("'", "&#x27;")
-    assert escaped in html  # ...but shown, escaped, as text
+    assert escaped in html  # ...but shown, escaped, as text (the page's title, a Django template)
+    assert f"<h1>{text}</h1>" in unescape(html)  # and the content's heading (Jinja2 escaping)
     api = client.get(reverse("organization-detail", args=[org.pk])).json()
     assert api["legal_name"] == text
