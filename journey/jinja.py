@@ -10,9 +10,10 @@ rates, dates), named as there, so `{{ on|date("Y-m-d") }}` reads as `{{ on|date:
 """
 
 import datetime
+from functools import lru_cache
 
 from django.template import defaultfilters
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
 
@@ -26,7 +27,14 @@ _DAY_FORMATS = {
 
 
 def url(name: str, *args) -> str:
-    """{% url name arg ... %}"""
+    """{% url name arg ... %}, remembered: a fresh rendering asks for about forty, mostly the
+    same ones as the last rendering of that dashboard."""
+    return _reversed(get_script_prefix(), get_urlconf(), name, args)
+
+
+@lru_cache(maxsize=4096)
+def _reversed(prefix: str, urlconf, name: str, args: tuple) -> str:
+    """reverse() of `name` and `args` under the URL prefix and URL conf it depends on."""
     return reverse(name, args=args)
 
 

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.template import defaultfilters, engines
 from django.test import override_settings
+from django.urls import reverse, set_script_prefix
 
 from journey import charts, dashboard_cache
 from journey import jinja as board_jinja
@@ -119,3 +120,16 @@ def test_the_environment_escapes_and_reads_a_missing_name_as_empty():
     )
     assert written == "&lt;b&gt;&amp;||s"
     assert defaultfilters.pluralize(1) == ""  # the same filter: one takes no "s"
+
+
+def test_url_is_reverse_under_the_current_url_prefix():
+    assert board_jinja.url("audit-page", 7) == reverse("audit-page", args=[7])
+    assert board_jinja.url("audit-page", 8) == reverse("audit-page", args=[8])  # not the last
+    try:
+        set_script_prefix("/portal/")
+        under_prefix = board_jinja.url("audit-page", 7)
+        assert under_prefix == reverse("audit-page", args=[7])
+        assert under_prefix.startswith("/portal/audits/")
+    finally:
+        set_script_prefix("/")
+    assert board_jinja.url("audit-page", 7) == reverse("audit-page", args=[7])
