@@ -1,9 +1,9 @@
 """The partner dashboard's rendered content, cached exactly (issue 17).
 
 The Overview page is the shell (base.html: the user's name, the bell, the CSRF token, messages)
-around the dashboard's content (templates/designation/includes/overview_board.jinja). The content
-is a function of the rows it reads, the day, the viewer and the deployed code, so it is cached
-under a key made of all of them:
+around the dashboard's content (templates/jinja2/designation/includes/overview_board.jinja). The
+content is a function of the rows it reads, the day, the viewer and the deployed code, so it is
+cached under a key made of all of them:
 
 - the organisation, the day shown, the viewer (their id, superuser flag, staff groups and
   memberships, from the one role lookup per request), whether they see the timeline and may edit;

@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the dashboard's content (templates/designation/includes/
+"""The Jinja2 environment of the dashboard's content (templates/jinja2/designation/includes/
 overview_board.jinja, rendered and cached by journey/dashboard_cache.py).
 
 That one template is Jinja2 rather than a Django template because it is rendered afresh on the
@@ -7,15 +7,22 @@ its 300 variables there (bench/RESULTS.md, round 7); Jinja2 compiles a template 
 page shell and every other page stay Django templates. What the content shows goes through the
 same functions as elsewhere: the filters below are the Django templates' own (labels, money and
 rates, dates), named as there, so `{{ on|date("Y-m-d") }}` reads as `{{ on|date:"Y-m-d" }}`.
+
+Two differences from Django's templates, neither visible in a browser: a quote is escaped as
+`&#39;` (markupsafe) rather than `&#x27;`, and a number is written as Python writes it, not
+localised. The portal has one language and no thousands separator in templates (settings), so
+Django wrote the same digits; `tests/journey/test_jinja.py` holds that.
 """
 
 import datetime
-from functools import lru_cache
+from functools import lru_cache, wraps
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import template_localtime
-from jinja2 import ChainableUndefined, Environment
+from jinja2 import ChainableUndefined, Environment, Undefined
 
 from designation import labels
 from metrics.templatetags.metrics_format import rate, usd
@@ -29,13 +36,22 @@ _DAY_FORMATS = {
 def url(name: str, *args) -> str:
     """{% url name arg ... %}, remembered: a fresh rendering asks for about forty, mostly the
     same ones as the last rendering of that dashboard."""
-    return _reversed(get_script_prefix(), get_urlconf(), name, args)
+    try:
+        return _reversed(get_script_prefix(), get_urlconf(), name, args)
+    except TypeError:  # an argument that cannot be a key: reversed afresh
+        return reverse(name, args=args)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)
 def _reversed(prefix: str, urlconf, name: str, args: tuple) -> str:
     """reverse() of `name` and `args` under the URL prefix and URL conf it depends on."""
     return reverse(name, args=args)
+
+
+@receiver(setting_changed)
+def _forget_reversed(*, setting, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":  # as Django clears its own URL caches then
+        _reversed.cache_clear()
 
 
 def date(value, format_string: str) -> str:
@@ -47,21 +63,32 @@ def date(value, format_string: str) -> str:
     return defaultfilters.date(template_localtime(value), format_string)
 
 
+def _none_for_missing(function):
+    """A filter that reads a missing value as None (no value: a dash for money and rates, nothing
+    for a date), where it would otherwise raise."""
+
+    @wraps(function)
+    def wrapper(value, *args):
+        return function(None if isinstance(value, Undefined) else value, *args)
+
+    return wrapper
+
+
+FILTERS = {
+    "date": date,
+    "pluralize": defaultfilters.pluralize,
+    "country_name": labels.country_name,
+    "transition_label": labels.transition_label,
+    "rate": rate,
+    "usd": usd,
+}
+
+
 def environment(**options) -> Environment:
-    # Escaped as Django's templates are; a missing attribute or key reads as empty, as there
-    # (the content tests `e.state` with no enrollment, for one).
+    # Escaped as Django's templates are; a missing attribute or key prints as empty and is false,
+    # as there (the content tests `e.state` with no enrollment, for one).
     options = {k: v for k, v in options.items() if k not in ("autoescape", "undefined")}
     env = Environment(autoescape=True, undefined=ChainableUndefined, **options)
-    env.globals.update(
-        url=url,
-        state_change=labels.state_change,
-    )
-    env.filters.update(
-        date=date,
-        pluralize=defaultfilters.pluralize,
-        country_name=labels.country_name,
-        transition_label=labels.transition_label,
-        rate=rate,
-        usd=usd,
-    )
+    env.globals.update(url=url, state_change=labels.state_change)
+    env.filters.update({name: _none_for_missing(f) for name, f in FILTERS.items()})
     return env

@@ -99,13 +99,12 @@ TEMPLATES = [
             ],
         },
     },
-    # One template is Jinja2: the dashboard's content (journey/jinja.py says why). Only
-    # journey/dashboard_cache.py renders through this engine, by name; every other page is a
-    # Django template.
+    # One template is Jinja2, in its own folder: the dashboard's content (journey/jinja.py says
+    # why). Every other page is a Django template.
     {
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "journey.jinja.environment"},
     },

@@ -302,7 +302,9 @@ def test_every_table_the_dashboard_reads_is_in_its_fingerprint(
 def test_the_cached_template_reads_nothing_of_the_request_nor_the_clock():
     """The content is rendered without the request (no user, session, CSRF token or message)
     and knows no time finer than the day shown (no {% now %}, timesince, naturaltime)."""
-    source = (Path(settings.BASE_DIR) / "templates" / dashboard_cache.TEMPLATE).read_text()
+    source = (
+        Path(settings.BASE_DIR) / "templates" / "jinja2" / dashboard_cache.TEMPLATE
+    ).read_text()
     code = " ".join(re.findall(r"{[{%](.*?)[%}]}", source.split("-#}", 1)[1]))
     assert "board" in code and "organization" in code
     for word in (

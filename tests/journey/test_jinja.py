@@ -120,9 +120,20 @@ def test_the_environment_escapes_and_reads_a_missing_name_as_empty():
     )
     assert written == "&lt;b&gt;&amp;||s"
     assert defaultfilters.pluralize(1) == ""  # the same filter: one takes no "s"
+    # A filter is handed a missing value as None: no value, shown as a dash or nothing.
+    missing = '{{ e.rate|rate }}|{{ e.usd|usd }}|{{ e.day|date("Y-m-d") }}|{{ e.n|pluralize }}'
+    assert env.from_string(missing).render({}) == "–|–||"
 
 
-def test_url_is_reverse_under_the_current_url_prefix():
+def test_numbers_are_written_as_djangos_templates_wrote_them():
+    """The content writes numbers unlocalised; Django's templates localise them. With the
+    portal's settings (one language, no thousands separator) both write the same digits."""
+    values = {"n": 1234567, "d": Decimal("10.50"), "f": 244.0}
+    django = engines["django"].from_string("{{ n }} {{ d }} {{ f }}").render(values)
+    assert engines["jinja2"].from_string("{{ n }} {{ d }} {{ f }}").render(values) == django
+
+
+def test_url_is_reverse_under_the_current_url_prefix_and_url_conf():
     assert board_jinja.url("audit-page", 7) == reverse("audit-page", args=[7])
     assert board_jinja.url("audit-page", 8) == reverse("audit-page", args=[8])  # not the last
     try:
@@ -132,4 +143,8 @@ def test_url_is_reverse_under_the_current_url_prefix():
         assert under_prefix.startswith("/portal/audits/")
     finally:
         set_script_prefix("/")
+    assert board_jinja.url("audit-page", 7) == reverse("audit-page", args=[7])
+    with override_settings(ROOT_URLCONF="tests.journey.jinja_urls"):
+        assert board_jinja.url("audit-page", 7) == "/elsewhere/7/"
+        assert board_jinja.url("named", ["a"]) == reverse("named", args=[["a"]])  # not a key
     assert board_jinja.url("audit-page", 7) == reverse("audit-page", args=[7])
