@@ -199,7 +199,7 @@ def organization_for_dashboard(user, organization_id: int, on) -> Organization:
     organization_id = int(organization_id)
     shape = (
         "dashboard organisation",
-        scope.compiled_shape(),
+        *scope.compiled_shape(),
         fingerprint_call(0, 0, on)[0],  # the connection's function, or the expression
     )
 
