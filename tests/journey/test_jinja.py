@@ -3,6 +3,7 @@ templates' filters show, and the trend card's loops write what the Django loops 
 wrote (kept here as the reference), for defined and undefined rates, points above the target and
 an odd and even number of months."""
 
+import html
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -133,18 +134,32 @@ def test_numbers_are_written_as_djangos_templates_wrote_them():
     assert engines["jinja2"].from_string("{{ n }} {{ d }} {{ f }}").render(values) == django
 
 
-def test_url_is_reverse_under_the_current_url_prefix_and_url_conf():
-    assert board_jinja.url("audit-page", 7) == reverse("audit-page", args=[7])
-    assert board_jinja.url("audit-page", 8) == reverse("audit-page", args=[8])  # not the last
+def _rendered_url(name, *args) -> str:
+    """url() as the content calls it: inside a rendering, through the engine's templates (the
+    rendering escapes the URL as any value; unescaped here to compare it with reverse())."""
+    template = engines["jinja2"].from_string("{{ url(name, *args) }}")
+    return html.unescape(template.render({"name": name, "args": args}))
+
+
+@pytest.mark.parametrize("url", [board_jinja.url, _rendered_url], ids=["called", "in a rendering"])
+def test_url_is_reverse_under_the_current_url_prefix_and_url_conf(url):
+    assert url("audit-page", 7) == reverse("audit-page", args=[7])
+    assert url("audit-page", 8) == reverse("audit-page", args=[8])  # not the last
     try:
         set_script_prefix("/portal/")
-        under_prefix = board_jinja.url("audit-page", 7)
+        under_prefix = url("audit-page", 7)
         assert under_prefix == reverse("audit-page", args=[7])
         assert under_prefix.startswith("/portal/audits/")
     finally:
         set_script_prefix("/")
-    assert board_jinja.url("audit-page", 7) == reverse("audit-page", args=[7])
+    assert url("audit-page", 7) == reverse("audit-page", args=[7])
     with override_settings(ROOT_URLCONF="tests.journey.jinja_urls"):
-        assert board_jinja.url("audit-page", 7) == "/elsewhere/7/"
-        assert board_jinja.url("named", ["a"]) == reverse("named", args=[["a"]])  # not a key
-    assert board_jinja.url("audit-page", 7) == reverse("audit-page", args=[7])
+        assert url("audit-page", 7) == "/elsewhere/7/"
+        assert url("named", ["a"]) == reverse("named", args=[["a"]])  # not a key
+    assert url("audit-page", 7) == reverse("audit-page", args=[7])
+
+
+def test_a_context_value_named_url_is_not_replaced_by_the_renderings_url():
+    template = engines["jinja2"].from_string("{{ url }}|{{ other('audit-page', 7) }}")
+    rendered = template.render({"url": "mine", "other": board_jinja.url})
+    assert rendered == "mine|" + reverse("audit-page", args=[7])
