@@ -4,7 +4,14 @@ load test measures is what production runs; GUNICORN_WORKERS and GUNICORN_THREAD
 
 gthread workers keep HTTP connections alive between requests (sync workers close each one after
 its response, so every request paid for a new connection) and serve a slow request's neighbours
-on the worker's other threads. WORKERS x THREADS database connections stay open (CONN_MAX_AGE).
+on the worker's other thread. WORKERS x THREADS database connections stay open (CONN_MAX_AGE).
+
+Two threads, not four: a worker's threads take turns at one GIL, and every hand-over costs. On
+2 cores, 8 connections, interleaved (bench/gunicorn_configs.py, bench/RESULTS.md round 10), 2 x 2
+beat 2 x 4 on every figure of every run: /healthz/ p95 8.21 against 10.38 ms, the dashboard's
+34.5 against 41.5 ms, 4.35 against 4.68 ms of CPU a dashboard. One thread (2 x 1) was quicker
+still, but then a worker serves one request at a time: a slow one (an evidence scan, a PDF) holds
+up every connection the worker has, so the second thread stays.
 """
 
 import os
@@ -20,5 +27,5 @@ def _count(name: str, default: int) -> int:
 bind = "0.0.0.0:8000"
 worker_class = "gthread"
 workers = _count("GUNICORN_WORKERS", 2)
-threads = _count("GUNICORN_THREADS", 4)
+threads = _count("GUNICORN_THREADS", 2)
 accesslog = "-"

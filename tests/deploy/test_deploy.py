@@ -216,7 +216,7 @@ def test_compose_the_dockerfile_and_the_load_test_start_gunicorn_from_one_config
     )
     assert json.loads(cmd.removeprefix("CMD ")) == command
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 4)
+    assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 2)
     assert config["bind"] == "0.0.0.0:8000" and config["accesslog"] == "-"
     load_test = (ROOT / "bench" / "load_test.py").read_text()
     assert '"--config", "gunicorn.conf.py"' in load_test and "production_gunicorn()" in load_test

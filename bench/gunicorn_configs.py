@@ -1,0 +1,105 @@
+"""gunicorn configurations side by side: the same /healthz/ and dashboard requests against one
+gunicorn per (workers x threads) configuration, all started at once and measured in interleaved
+rounds (each round runs every endpoint against every configuration in turn), so that a change in
+the machine's speed during the run falls on all of them alike. It is how gunicorn.conf.py's
+defaults were chosen (bench/RESULTS.md, round 10).
+
+    DEBUG=1 .venv/bin/python -m bench.gunicorn_configs --configs 2x4,2x2,2x1 [--rounds 7]
+
+The database, environment and signed-in dashboard are bench/load_test.py's (LOAD_DATABASE_NAME,
+CACHE_URL); figures are medians over the rounds of wrk's p95 and requests/s, and the CPU time
+per request of the server, PostgreSQL and Redis (bench/cpu_time.py). Nothing is written to
+bench/RESULTS.md."""
+
+import argparse
+import os
+import statistics
+import tempfile
+
+from bench import cpu_time, load_env, load_test
+
+
+def parse_configs(text: str) -> list[tuple[int, int]]:
+    """WORKERSxTHREADS pairs: "2x4,2x1" gives [(2, 4), (2, 1)], each at least 1."""
+    configs = []
+    for part in text.split(","):
+        workers, _, threads = part.strip().partition("x")
+        if not (workers.isdigit() and threads.isdigit() and int(workers) and int(threads)):
+            raise SystemExit(f"--configs: {part!r} is not WORKERSxTHREADS, such as 2x4.")
+        configs.append((int(workers), int(threads)))
+    return configs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", default="2x4,2x2,2x1", help="WORKERSxTHREADS, comma-separated")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (>= 3)")
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
+    args = parser.parse_args()
+    if args.rounds < 3:
+        parser.error("--rounds must be at least 3: a median needs them")
+    configs = parse_configs(args.configs)
+    binary = load_test.ensure_wrk()
+    env = load_env.prepare_env()
+    from bench import dashboard
+
+    servers = {config: load_test.start_gunicorn(env, *config) for config in configs}
+    try:
+        first_port = next(iter(servers.values()))[1]
+        cookies = load_test.sign_in(first_port, dashboard.USERNAME, dashboard.PASSWORD)
+        largest = int(dashboard.run_child(env, "largest").strip())
+        proxied = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+        endpoints = {
+            "/healthz/": ("/healthz/", proxied),
+            "dashboard": (f"/organizations/{largest}/", {**proxied, "Cookie": cookies}),
+        }
+        runs = measure(binary, servers, endpoints, args)
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(timeout=30)
+    print(
+        f"wrk, loopback, {args.connections} connections, {args.rounds} interleaved rounds of "
+        f"{args.seconds} s, medians; {os.cpu_count()} cores shared with wrk"
+    )
+    print(f"{'workers x threads':<18} {'endpoint':<10} {'req/s':>8} {'p95 ms':>8} {'CPU ms':>7}")
+    for (config, name), results in runs.items():
+        rps, p95, cpu = (statistics.median(r[f] for r in results) for f in ("rps", "p95", "cpu"))
+        label = f"{config[0]} x {config[1]}"
+        print(f"{label:<18} {name:<10} {rps:>8.1f} {p95:>8.2f} {cpu:>7.2f}")
+    for config in configs:
+        health = statistics.median(r["p95"] for r in runs[(config, "/healthz/")])
+        board = statistics.median(r["p95"] for r in runs[(config, "dashboard")])
+        ratio = load_test.ratio(board, health)
+        print(f"{config[0]} x {config[1]}: dashboard p95 / /healthz/ p95 {ratio}")
+
+
+def measure(binary, servers, endpoints, args) -> dict:
+    """{(config, endpoint): [one wrk run's figures per round]}, warmed first."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(load_test.WRK_REPORT)
+    runs: dict = {}
+    try:
+        for _, port in servers.values():  # each worker's first requests pay for its imports
+            for path, headers in endpoints.values():
+                load_test.wrk(binary, script.name, port, path, headers, args.connections, 2)
+        for _ in range(args.rounds):
+            for name, (path, headers) in endpoints.items():
+                for config, (process, port) in servers.items():
+                    before = cpu_time.snapshot(process.pid)
+                    result = load_test.wrk(
+                        binary, script.name, port, path, headers, args.connections, args.seconds
+                    )
+                    used = cpu_time.per_request(
+                        before, cpu_time.snapshot(process.pid), result["requests"]
+                    )
+                    result["cpu"] = sum(used.values()) if used else 0.0
+                    runs.setdefault((config, name), []).append(result)
+    finally:
+        os.unlink(script.name)
+    return runs
+
+
+if __name__ == "__main__":
+    main()
