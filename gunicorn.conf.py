@@ -8,7 +8,7 @@ on the worker's other thread. WORKERS x THREADS database connections stay open (
 
 Two threads, not four: a worker's threads take turns at one GIL, and every hand-over costs. On
 2 cores, 8 connections, interleaved (bench/gunicorn_configs.py, bench/RESULTS.md round 10), 2 x 2
-beat 2 x 4 on every figure of every run: /healthz/ p95 8.21 against 10.38 ms, the dashboard's
+beat 2 x 4 on every p95 of every run: /healthz/ p95 8.21 against 10.38 ms, the dashboard's
 34.5 against 41.5 ms, 4.35 against 4.68 ms of CPU a dashboard. One thread (2 x 1) was quicker
 still, but then a worker serves one request at a time: a slow one (an evidence scan, a PDF) holds
 up every connection the worker has, so the second thread stays.

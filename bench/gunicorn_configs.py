@@ -16,7 +16,7 @@ import os
 import statistics
 import tempfile
 
-from bench import cpu_time, load_env, load_test
+from bench import load_env, load_test
 
 
 def parse_configs(text: str) -> list[tuple[int, int]]:
@@ -49,10 +49,9 @@ def main() -> None:
         first_port = next(iter(servers.values()))[1]
         cookies = load_test.sign_in(first_port, dashboard.USERNAME, dashboard.PASSWORD)
         largest = int(dashboard.run_child(env, "largest").strip())
-        proxied = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
         endpoints = {
-            "/healthz/": ("/healthz/", proxied),
-            "dashboard": (f"/organizations/{largest}/", {**proxied, "Cookie": cookies}),
+            "/healthz/": ("/healthz/", load_test.PROXIED),
+            "dashboard": (f"/organizations/{largest}/", {**load_test.PROXIED, "Cookie": cookies}),
         }
         runs = measure(binary, servers, endpoints, args)
     finally:
@@ -87,14 +86,16 @@ def measure(binary, servers, endpoints, args) -> dict:
         for _ in range(args.rounds):
             for name, (path, headers) in endpoints.items():
                 for config, (process, port) in servers.items():
-                    before = cpu_time.snapshot(process.pid)
-                    result = load_test.wrk(
-                        binary, script.name, port, path, headers, args.connections, args.seconds
+                    result = load_test.wrk_with_cpu(
+                        binary,
+                        script.name,
+                        process.pid,
+                        port,
+                        path,
+                        headers,
+                        args.connections,
+                        args.seconds,
                     )
-                    used = cpu_time.per_request(
-                        before, cpu_time.snapshot(process.pid), result["requests"]
-                    )
-                    result["cpu"] = sum(used.values()) if used else 0.0
                     runs.setdefault((config, name), []).append(result)
     finally:
         os.unlink(script.name)

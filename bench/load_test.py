@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 LATEST = "## Latest `make load` run"
 CONNECTIONS = (1, 8, 50)
+PROXIED = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}  # as through the TLS proxy
 FLOOR = "bare WSGI"  # bench/bare_wsgi.py under the same gunicorn configuration
 FLOORS = {  # each under the same gunicorn configuration
     FLOOR: "bench.bare_wsgi:application",
@@ -61,7 +62,7 @@ class Client:
 
     def __init__(self, port: int, cookies: str = "", token: str = ""):
         self.port = port
-        self.headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+        self.headers = dict(PROXIED)
         if cookies:
             self.headers["Cookie"] = cookies
         if token:
@@ -190,6 +191,16 @@ def wrk(binary, script, port, path, headers, connections, seconds) -> dict:
     }
 
 
+def wrk_with_cpu(binary, script, pid, port, path, headers, connections, seconds) -> dict:
+    """wrk() with "cpu": the ms of CPU per request that the server `pid`, PostgreSQL and Redis
+    spent during the run (bench/cpu_time.py; 0 where /proc cannot tell)."""
+    before = cpu_time.snapshot(pid)
+    result = wrk(binary, script, port, path, headers, connections, seconds)
+    used = cpu_time.per_request(before, cpu_time.snapshot(pid), result["requests"])
+    result["cpu"] = sum(used.values()) if used else 0.0
+    return result
+
+
 def production_gunicorn() -> dict:
     """gunicorn.conf.py's settings (workers, threads) as production reads them."""
     import runpy
@@ -231,12 +242,16 @@ def measure(binary, endpoints, rounds, seconds, servers) -> dict:
         for connections in CONNECTIONS:
             for _ in range(rounds):
                 for name, (port, path, headers) in endpoints.items():
-                    before = cpu_time.snapshot(servers[port])
-                    result = wrk(binary, script.name, port, path, headers, connections, seconds)
-                    used = cpu_time.per_request(
-                        before, cpu_time.snapshot(servers[port]), result["requests"]
+                    result = wrk_with_cpu(
+                        binary,
+                        script.name,
+                        servers[port],
+                        port,
+                        path,
+                        headers,
+                        connections,
+                        seconds,
                     )
-                    result["cpu"] = sum(used.values()) if used else 0.0
                     runs.setdefault((name, connections), []).append(result)
     finally:
         os.unlink(script.name)
@@ -344,15 +359,14 @@ def main() -> None:
         token, token_id = api_token(port, "contoso", "designation-demo")
         organization = Client(port, token=token).request("GET", "/api/v1/organizations/")[1]
         org_id = int(re.search(rb'"id":\s*(\d+)', organization).group(1))
-        proxied = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
         endpoints = {
-            **{name: (at, "/healthz/", proxied) for name, (_, at) in floors.items()},
-            "/healthz/": (port, "/healthz/", proxied),
-            "dashboard": (port, f"/organizations/{largest}/", {**proxied, "Cookie": cookies}),
+            **{name: (at, "/healthz/", PROXIED) for name, (_, at) in floors.items()},
+            "/healthz/": (port, "/healthz/", PROXIED),
+            "dashboard": (port, f"/organizations/{largest}/", {**PROXIED, "Cookie": cookies}),
             "case-rate API": (
                 port,
                 f"/api/v1/organizations/{org_id}/case-rate/",
-                {**proxied, "Authorization": f"Token {token}"},
+                {**PROXIED, "Authorization": f"Token {token}"},
             ),
         }
         for name, (port_of, path, headers) in endpoints.items():  # each 200, not a redirect

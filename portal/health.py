@@ -9,7 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-PATH = "/healthz/"  # the route in portal/urls.py (tests/test_health.py holds them together)
+PATH = "/healthz/"  # the route of portal/urls.py is made from it
 
 
 def database_answers() -> bool:

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from portal import accounts, profile
 from portal import admin as portal_admin  # noqa: F401 (hides secrets in Django admin)
+from portal.health import PATH as HEALTHZ_PATH
 from portal.health import healthz
 from portal.tokens import ObtainTokenView
 
@@ -16,7 +17,7 @@ from portal.tokens import ObtainTokenView
 api_v1 = [path("auth/token/", ObtainTokenView.as_view(), name="api-token")]
 
 urlpatterns = [
-    path("healthz/", healthz, name="healthz"),
+    path(HEALTHZ_PATH.removeprefix("/"), healthz, name="healthz"),  # HealthCheckMiddleware too
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
