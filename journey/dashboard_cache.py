@@ -286,20 +286,22 @@ def render_content(context: dict) -> str:
     return engines["jinja2"].get_template(TEMPLATE).render(context)
 
 
-def board_body(organization: Organization, *, viewer, on, staff: bool, can_edit: bool) -> str:
-    """The dashboard's content from the cache when its key is known and stored, else rendered
-    (and stored). The process's own memory is looked in first, then the shared cache (another
-    worker may have rendered it); an exact key makes both safe. A cache that fails is only a
-    slower page."""
+def board_body(
+    organization: Organization, *, viewer, on, staff: bool, can_edit: bool
+) -> tuple[str, str | None]:
+    """The dashboard's content and its key (None when unknown): from the cache when the key is
+    known and stored, else rendered (and stored). The process's own memory is looked in first,
+    then the shared cache (another worker may have rendered it); an exact key makes both safe.
+    A cache that fails is only a slower page."""
     key = cache_key(organization, viewer=viewer, on=on, staff=staff, can_edit=can_edit)
     if key is not None:
         stored = _read(key)
         if stored is not None:
-            return mark_safe(stored)  # noqa: S308 (our own rendering, stored as rendered)
+            return mark_safe(stored), key  # noqa: S308 (our own rendering, stored as rendered)
     body = render_board(organization.pk, viewer=viewer, on=on, staff=staff, can_edit=can_edit)
     if key is not None:
         _store(key, str(body))
-    return SafeString(body)
+    return SafeString(body), key
 
 
 def _read(key: str) -> str | None:

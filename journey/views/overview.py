@@ -1,6 +1,7 @@
 """The organisation's overview page: the partner dashboard (journey progress, prerequisites,
 case rate and trend, assessments, required actions, badge); staff also see the timeline.
-Its content comes from journey/dashboard_cache.py (cached exactly, rendered on a change)."""
+Its content comes from journey/dashboard_cache.py (cached exactly, rendered on a change), and
+the whole page from journey/overview_page.py while nothing on it changed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +11,10 @@ from django.utils import timezone
 
 from designation.models import ProgramRules
 from designation.permissions import is_auditor, is_reviewer
-from journey import dashboard_cache
+from journey import dashboard_cache, overview_page
 from portal.dates import day_from_query
+
+SECTION = "overview"  # the navigation's section (base.html)
 
 
 @login_required
@@ -27,12 +30,18 @@ def organization_overview(request: HttpRequest, organization_id: int) -> HttpRes
         "can_edit": request.user.has_perm("designation.manage_organization_data", organization),
     }
     try:
-        body = dashboard_cache.board_body(organization, on=on, **view)
+        body, board_key = dashboard_cache.board_body(organization, on=on, **view)
     except ProgramRules.DoesNotExist as exc:
         messages.error(request, f"{exc} Showing today.")
-        body = dashboard_cache.board_body(organization, on=timezone.localdate(), **view)
-    return render(
+        body, board_key = dashboard_cache.board_body(organization, on=timezone.localdate(), **view)
+    key = overview_page.page_key(request, board_key, SECTION)
+    found = overview_page.cached_page(request, key)
+    if found is not None:
+        return found
+    response = render(
         request,
         "designation/organization_overview.html",
-        {"organization": organization, "nav_section": "overview", "board_body": body},
+        {"organization": organization, "nav_section": SECTION, "board_body": body},
     )
+    overview_page.store_page(key, response)
+    return response
