@@ -1,6 +1,7 @@
 """gunicorn's production configuration. The compose file's web service, the Dockerfile's CMD and
 `make load` (bench/load_test.py) all start gunicorn with it (`-c gunicorn.conf.py`), so what the
-load test measures is what production runs; GUNICORN_WORKERS and GUNICORN_THREADS override it.
+load test measures is what production runs; GUNICORN_WORKERS, GUNICORN_THREADS and
+GUNICORN_ACCESS_LOG override it.
 
 gthread workers keep HTTP connections alive between requests (sync workers close each one after
 its response, so every request paid for a new connection) and serve a slow request's neighbours
@@ -28,4 +29,8 @@ bind = "0.0.0.0:8000"
 worker_class = "gthread"
 workers = _count("GUNICORN_WORKERS", 2)
 threads = _count("GUNICORN_THREADS", 2)
-accesslog = "-"
+# No access log of its own unless GUNICORN_ACCESS_LOG names one ("-" for stdout, or a file): the
+# buffering proxy in front (README) logs each request with the real client, and one line per
+# request here cost 0.08 of /healthz/'s 0.64 ms of CPU (bench/RESULTS.md, round 11). Errors and
+# the portal's own log lines go to stderr either way.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "").strip() or None

@@ -203,6 +203,15 @@ def test_gunicorn_serves_the_portal_with_production_settings(tmp_path):
         server.wait(timeout=15)
 
 
+def test_gunicorn_access_log_only_when_asked(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", "-")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["accesslog"] == "-"
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", " ")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["accesslog"] is None
+
+
 def test_compose_the_dockerfile_and_the_load_test_start_gunicorn_from_one_config():
     """gunicorn.conf.py is the one production configuration: what make load measures runs."""
     import json
@@ -217,6 +226,7 @@ def test_compose_the_dockerfile_and_the_load_test_start_gunicorn_from_one_config
     assert json.loads(cmd.removeprefix("CMD ")) == command
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 2)
-    assert config["bind"] == "0.0.0.0:8000" and config["accesslog"] == "-"
+    # No access log of its own (the proxy in front keeps one) unless GUNICORN_ACCESS_LOG asks.
+    assert config["bind"] == "0.0.0.0:8000" and config["accesslog"] is None
     load_test = (ROOT / "bench" / "load_test.py").read_text()
     assert '"--config", "gunicorn.conf.py"' in load_test and "production_gunicorn()" in load_test
