@@ -19,6 +19,7 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered fragments in each process's memory (the page shell's header and navigation, the
-# dashboard's content), each keyed by all it shows: never stale; about 50 MB a worker at most.
+# dashboard's content, the whole Overview page), each keyed by all it shows: never stale; at
+# most 2,000 entries of at most about 30 KB (an Overview page), about 60 MB a worker.
 _FRAGMENTS = {"LOCATION": "fragments", "OPTIONS": {"MAX_ENTRIES": 2000}}
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **_FRAGMENTS}
