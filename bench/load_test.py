@@ -209,14 +209,15 @@ def production_gunicorn() -> dict:
 
 
 def start_gunicorn(
-    env: dict, workers: int, threads: int, app: str = "portal.wsgi:application"
+    env: dict, workers: int, threads: int, app: str = "portal.wsgi:application", root: Path = ROOT
 ) -> tuple[subprocess.Popen, int]:
-    """gunicorn as the compose file starts it (gunicorn.conf.py), on a free loopback port."""
+    """gunicorn as the compose file starts it (gunicorn.conf.py), on a free loopback port,
+    serving the source tree `root` (this one unless bench/gunicorn_configs.py names another)."""
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), app, "--config", "gunicorn.conf.py"] + ["--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
+        cwd=root,
         env={**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
