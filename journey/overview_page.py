@@ -27,7 +27,7 @@ from django.middleware.csrf import get_token
 from journey.context_processors import navigation
 
 # The sign-out form's token as CsrfTokenNode renders it; base.html holds exactly one.
-TOKEN = re.compile(r'(?<= name="csrfmiddlewaretoken" value=")[^"]*(?=")')
+TOKEN = re.compile(rb'(?<= name="csrfmiddlewaretoken" value=")[^"]*(?=")')
 TIMEOUT_SECONDS = 24 * 3600  # as the content's entry: the day shown is in its key anyway
 
 
@@ -48,13 +48,13 @@ def cached_page(request: HttpRequest, key: str | None) -> HttpResponse | None:
     if stored is None:
         return None
     before, after = stored
-    return HttpResponse(before + get_token(request) + after)
+    return HttpResponse(before + get_token(request).encode() + after)
 
 
 def store_page(key: str | None, response: HttpResponse) -> None:
-    """Keep a rendered page (split around its one CSRF token) under its key."""
+    """Keep a rendered page (its bytes, split around its one CSRF token) under its key."""
     if key is None or response.status_code != 200:
         return
-    parts = TOKEN.split(response.content.decode(response.charset))
+    parts = TOKEN.split(response.content)
     if len(parts) == 2:  # exactly the sign-out form's token: anything else is not stored
         caches["fragments"].set(key, tuple(parts), TIMEOUT_SECONDS)

@@ -67,13 +67,7 @@ def test_a_change_on_the_page_renders_it_afresh(client, today, org, partner_admi
     assert not rendered(overview(client, org))
 
     # The header: the bell's count.
-    Notification.objects.create(
-        recipient=partner_admin,
-        kind=Notification.Kind.values[0],
-        key="page-test",
-        title="A new thing",
-        link="/",
-    )
+    Notification.objects.create(recipient=partner_admin, kind="audit_claimed", key="k", title="New")
     response = overview(client, org)
     assert rendered(response) and 'class="count">1<' in response.content.decode()
     assert not rendered(overview(client, org))
